@@ -1,0 +1,38 @@
+#!/bin/sh
+# Installs, idempotently and non-interactively, every Debian package that route53d's build,
+# tests, benchmarks and demo need. Safe to run again: it does nothing when all are present.
+set -eu
+
+PACKAGES="
+  build-essential g++ make autoconf automake pkg-config
+  libevent-dev libldns-dev libcurl4-openssl-dev libssl-dev rapidjson-dev
+  libgtest-dev libgmock-dev libpugixml-dev libinih-dev
+  bind9 bind9-dnsutils bind9-utils knot-dnsutils ldnsutils dnsperf
+  awscli python3 python3-boto3 python3-botocore
+  curl procps iproute2 ca-certificates
+"
+
+missing=""
+for p in $PACKAGES; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+
+if [ -z "$missing" ]; then
+  echo "setup-deps: all packages present"
+  exit 0
+fi
+
+echo "setup-deps: installing:$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# named is started by the tests themselves, never as a system service.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet named 2>/dev/null; then
+  $SUDO systemctl stop named || true
+fi
+echo "setup-deps: done"

@@ -1,0 +1,65 @@
+// Logging to stderr: one write(2) per line so lines from one process never interleave.
+#include "util/log.h"
+
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <string>
+
+namespace r53d::log {
+namespace {
+Level g_level = Level::kInfo;
+std::string g_ident;
+bool g_timestamps = true;
+
+const char* level_name(Level l) {
+  switch (l) {
+    case Level::kDebug: return "debug";
+    case Level::kInfo: return "info";
+    case Level::kNotice: return "notice";
+    case Level::kWarning: return "warning";
+    case Level::kError: return "error";
+  }
+  return "?";
+}
+}  // namespace
+
+void set_level(Level l) { g_level = l; }
+Level level() { return g_level; }
+void set_ident(const char* ident) { g_ident = ident ? ident : ""; }
+void set_timestamps(bool on) { g_timestamps = on; }
+
+void vlogf(Level l, const char* fmt, va_list ap) {
+  if (l < g_level) return;
+  char buf[4096];
+  size_t n = 0;
+  if (g_timestamps) {
+    timeval tv{};
+    gettimeofday(&tv, nullptr);
+    tm t{};
+    gmtime_r(&tv.tv_sec, &t);
+    n += strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &t);
+    n += snprintf(buf + n, sizeof buf - n, ".%03dZ ", static_cast<int>(tv.tv_usec / 1000));
+  }
+  if (!g_ident.empty()) n += snprintf(buf + n, sizeof buf - n, "%s[%d]: ", g_ident.c_str(), getpid());
+  n += snprintf(buf + n, sizeof buf - n, "%s: ", level_name(l));
+  if (n < sizeof buf) {
+    int m = vsnprintf(buf + n, sizeof buf - n, fmt, ap);
+    if (m > 0) n += static_cast<size_t>(m);
+  }
+  if (n > sizeof buf - 2) n = sizeof buf - 2;
+  buf[n++] = '\n';
+  ssize_t w = write(STDERR_FILENO, buf, n);
+  (void)w;
+}
+
+void logf(Level l, const char* fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vlogf(l, fmt, ap);
+  va_end(ap);
+}
+
+}  // namespace r53d::log

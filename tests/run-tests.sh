@@ -1,0 +1,92 @@
+#!/bin/bash
+# Runs every test of route53d and prints the summary line "N passed, M failed".
+#
+#   tests/run-tests.sh                 unit tests, layering check, every system test
+#   tests/run-tests.sh sim update      only system tests whose path contains "sim" or "update"
+#
+# Unit tests: tests/unit_tests (GoogleTest); each test case counts once.
+# System tests: every executable tests/system/<area>/<scenario>.test. Each runs in its own temp
+# dir with R53D_TOP, ROUTE53D, ROUTE53_SIM and TEST_TMP set. It may print TAP-style lines
+# ("ok - what" / "not ok - what"), each counted; otherwise its exit status counts once.
+# A scenario is killed after SYSTEM_TEST_TIMEOUT seconds (default 600).
+set -u
+cd "$(dirname "$0")/.."
+TOP=$(pwd)
+RESULTS="$TOP/tests/.results"
+rm -rf "$RESULTS"; mkdir -p "$RESULTS"
+passed=0
+failed=0
+failures=()
+
+count_tap() {  # file name -> adds to passed/failed; returns 1 if no TAP lines were found
+  local f=$1 name=$2 p q
+  p=$(grep -cE '^ok( |$)' "$f" || true)
+  q=$(grep -cE '^not ok( |$)' "$f" || true)
+  if [ "$p" -eq 0 ] && [ "$q" -eq 0 ]; then return 1; fi
+  passed=$((passed + p)); failed=$((failed + q))
+  while IFS= read -r line; do failures+=("$name: ${line#not ok }"); done < <(grep -E '^not ok( |$)' "$f")
+  return 0
+}
+
+# 1. Unit tests.
+if [ $# -eq 0 ]; then
+  if [ -x tests/unit_tests ]; then
+    ./tests/unit_tests --gtest_brief=1 >"$RESULTS/unit.log" 2>&1
+    rc=$?
+    p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$RESULTS/unit.log" | tail -1)
+    q=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$RESULTS/unit.log" | tail -1)
+    p=${p:-0}; q=${q:-0}
+    if [ "$rc" -ne 0 ] && [ "$q" -eq 0 ]; then q=1; fi
+    passed=$((passed + p)); failed=$((failed + q))
+    echo "unit tests: $p passed, $q failed"
+    if [ "$q" -ne 0 ]; then
+      grep -E '^\[  FAILED  \] [A-Za-z]' "$RESULTS/unit.log" | sort -u | sed 's/^/  /'
+      failures+=("unit tests (see tests/.results/unit.log)")
+    fi
+  else
+    echo "unit tests: tests/unit_tests not built"; failed=$((failed + 1)); failures+=("unit tests not built")
+  fi
+
+  # 2. Layering: nothing includes upward (STYLE.md).
+  if sh tests/check-layering.sh >"$RESULTS/layering.log" 2>&1; then
+    passed=$((passed + 1)); echo "layering: ok"
+  else
+    failed=$((failed + 1)); failures+=("layering"); echo "layering: FAILED"; cat "$RESULTS/layering.log"
+  fi
+fi
+
+# 3. System tests.
+export R53D_TOP="$TOP" ROUTE53D="$TOP/route53d" ROUTE53_SIM="$TOP/route53-sim"
+export PATH="$TOP/tests/system/bin:$PATH"
+timeout_s=${SYSTEM_TEST_TIMEOUT:-600}
+for t in $(find tests/system -name '*.test' -type f | sort); do
+  if [ $# -gt 0 ]; then
+    match=0; for pat in "$@"; do case "$t" in *"$pat"*) match=1 ;; esac; done
+    [ $match -eq 1 ] || continue
+  fi
+  name=${t#tests/system/}; name=${name%.test}
+  log="$RESULTS/${name//\//_}.log"
+  tmp=$(mktemp -d /tmp/r53d-test.XXXXXX)
+  start=$(date +%s)
+  TEST_TMP="$tmp" timeout -k 10 "$timeout_s" "$t" >"$log" 2>&1 </dev/null
+  rc=$?
+  secs=$(( $(date +%s) - start ))
+  before_f=$failed
+  if ! count_tap "$log" "$name"; then
+    if [ $rc -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name (exit $rc)"); fi
+  elif [ $rc -ne 0 ] && [ $failed -eq $before_f ]; then
+    failed=$((failed + 1)); failures+=("$name (exit $rc after its checks)")
+  fi
+  if [ $failed -eq $before_f ]; then
+    echo "system $name: ok (${secs}s)"; rm -rf "$tmp"
+  else
+    echo "system $name: FAILED (${secs}s, log tests/.results/${log##*/}, files $tmp)"
+    tail -n 30 "$log" | sed 's/^/    /'
+  fi
+done
+
+if [ ${#failures[@]} -gt 0 ]; then
+  echo "failures:"; for f in "${failures[@]}"; do echo "  $f"; done
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
