@@ -1,0 +1,110 @@
+// TokenBucket arithmetic and the loop-driven RateLimiter (FIFO per key, round-robin across keys).
+#include "r53/rate_limit.h"
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+
+#include "util/log.h"
+
+namespace r53d::r53 {
+
+TokenBucket::TokenBucket(double rate_per_s, double burst, int64_t now_ms)
+    : rate_(rate_per_s), burst_(std::max(1.0, burst)), tokens_(burst_), last_ms_(now_ms) {}
+
+void TokenBucket::refill(int64_t now_ms) {
+  if (now_ms <= last_ms_) return;  // a clock that goes back adds nothing
+  tokens_ = std::min(burst_, tokens_ + static_cast<double>(now_ms - last_ms_) * rate_ / 1000.0);
+  last_ms_ = now_ms;
+}
+
+bool TokenBucket::try_take(int64_t now_ms) {
+  if (rate_ <= 0) return true;
+  refill(now_ms);
+  // A tiny epsilon absorbs rounding (5/s * 200 ms must give exactly one token).
+  if (tokens_ + 1e-9 < 1.0) return false;
+  tokens_ = std::max(0.0, tokens_ - 1.0);
+  return true;
+}
+
+int64_t TokenBucket::delay_ms(int64_t now_ms) {
+  if (rate_ <= 0) return 0;
+  refill(now_ms);
+  if (tokens_ + 1e-9 >= 1.0) return 0;
+  return static_cast<int64_t>(std::ceil((1.0 - tokens_) * 1000.0 / rate_ - 1e-9));
+}
+
+double TokenBucket::tokens(int64_t now_ms) {
+  refill(now_ms);
+  return tokens_;
+}
+
+RateLimiter::RateLimiter(loop::EventBase& loop, RateLimitOptions options)
+    : loop_(loop),
+      options_(options),
+      bucket_(options.requests_per_second, options.burst, loop.now_ms()),
+      timer_(loop, [this] { pump(); }) {}
+
+uint64_t RateLimiter::acquire(const std::string& queue_key, std::function<void()> ready) {
+  uint64_t ticket = next_ticket_++;
+  auto& q = queues_[queue_key];
+  if (q.empty()) rotation_.push_back(queue_key);
+  q.push_back(Waiter{ticket, loop_.now_ms(), std::move(ready)});
+  waiting_++;
+  stats_.max_waiting = std::max(stats_.max_waiting, waiting_);
+  // Grant from the loop, never from inside acquire().
+  if (!timer_.pending()) timer_.start_once(0);
+  return ticket;
+}
+
+void RateLimiter::cancel(uint64_t ticket) {
+  for (auto it = rotation_.begin(); it != rotation_.end(); ++it) {
+    auto& q = queues_[*it];
+    for (auto w = q.begin(); w != q.end(); ++w) {
+      if (w->ticket != ticket) continue;
+      q.erase(w);
+      waiting_--;
+      if (q.empty()) {
+        queues_.erase(*it);
+        rotation_.erase(it);
+      }
+      return;
+    }
+  }
+}
+
+void RateLimiter::pump() {
+  while (!rotation_.empty()) {
+    int64_t now = loop_.clock().mono_ms();  // not the cached turn time: it may be stale here
+    int64_t delay = bucket_.delay_ms(now);
+    if (delay > 0) {
+      timer_.start_once(delay);
+      return;
+    }
+    std::string key = rotation_.front();
+    rotation_.pop_front();
+    auto& q = queues_[key];
+    Waiter w = std::move(q.front());
+    q.pop_front();
+    if (q.empty()) {
+      queues_.erase(key);
+    } else {
+      rotation_.push_back(key);  // round-robin: this key goes to the back
+    }
+    waiting_--;
+    (void)bucket_.try_take(now);
+    stats_.granted++;
+    if (now > w.since_ms) {
+      stats_.waited++;
+      stats_.total_wait_ms += now - w.since_ms;
+    }
+    // The callback may acquire or cancel; our state is consistent at this point.
+    try {
+      w.ready();
+    } catch (const std::exception& e) {
+      log::error("rate limiter: callback threw: %s", e.what());
+    }
+  }
+}
+
+}  // namespace r53d::r53

@@ -1,0 +1,100 @@
+// Rate limiting for the Route 53 API: a token bucket per credential set, shared by every call.
+//
+// Route 53 allows about 5 requests per second per AWS account, all actions together
+// (route53-api.md §5.1). TokenBucket is the pure arithmetic (injected time, exact tests);
+// RateLimiter puts it on the loop: callers wait in line and are woken when their token is due.
+//
+//   r53::RateLimiter limiter(loop, {.requests_per_second = 5, .burst = 5});
+//   auto ticket = limiter.acquire("Z1PA6795UKMFR9", [&] { send_request(); });
+//   limiter.cancel(ticket);          // gave up waiting: no callback
+//
+// Order: waiters with the same queue key are served first-in first-out; different keys (one
+// per hosted zone, "" for everything else) are served round-robin, so one busy zone cannot
+// starve the others. A token is consumed when the callback is called.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <list>
+#include <map>
+#include <string>
+
+#include "loop/event_base.h"
+#include "loop/timer.h"
+#include "util/clock.h"
+
+namespace r53d::r53 {
+
+// Classic token bucket: `rate_per_s` tokens per second, at most `burst` stored. Starts full.
+// Time is passed in (monotonic milliseconds), so the bucket itself never reads a clock.
+class TokenBucket {
+ public:
+  TokenBucket(double rate_per_s, double burst, int64_t now_ms);
+
+  // Takes one token if one is available at now_ms.
+  bool try_take(int64_t now_ms);
+  // Milliseconds from now_ms until a token is available (0 if one is available now).
+  int64_t delay_ms(int64_t now_ms);
+  double tokens(int64_t now_ms);  // for tests and stats
+  double rate_per_s() const { return rate_; }
+  double burst() const { return burst_; }
+
+ private:
+  void refill(int64_t now_ms);
+  double rate_;
+  double burst_;
+  double tokens_;
+  int64_t last_ms_;
+};
+
+struct RateLimitOptions {
+  double requests_per_second = 5.0;  // <= 0: unlimited
+  double burst = 5.0;                // tokens that can accumulate while idle (>= 1)
+};
+
+class RateLimiter {
+ public:
+  // Time comes from loop.clock() (monotonic). The loop must outlive the limiter.
+  RateLimiter(loop::EventBase& loop, RateLimitOptions options);
+  RateLimiter(const RateLimiter&) = delete;
+  RateLimiter& operator=(const RateLimiter&) = delete;
+
+  // Queues a request for one token; `ready` is called from the loop (never before acquire()
+  // returns) when the token is granted. Returns a ticket for cancel() (never 0).
+  uint64_t acquire(const std::string& queue_key, std::function<void()> ready);
+  uint64_t acquire(std::function<void()> ready) { return acquire("", std::move(ready)); }
+  // Removes a waiter; its callback is not called. Unknown or already granted tickets: no-op.
+  void cancel(uint64_t ticket);
+
+  size_t waiting() const { return waiting_; }
+
+  struct Stats {
+    uint64_t granted = 0;
+    uint64_t waited = 0;         // grants that had to wait for a token
+    int64_t total_wait_ms = 0;   // sum over grants of (grant time - acquire time)
+    size_t max_waiting = 0;
+  };
+  const Stats& stats() const { return stats_; }
+
+ private:
+  struct Waiter {
+    uint64_t ticket;
+    int64_t since_ms;
+    std::function<void()> ready;
+  };
+  void pump();
+  void schedule(int64_t delay_ms);
+
+  loop::EventBase& loop_;
+  RateLimitOptions options_;
+  TokenBucket bucket_;
+  loop::Timer timer_;
+  uint64_t next_ticket_ = 1;
+  std::map<std::string, std::deque<Waiter>> queues_;
+  std::list<std::string> rotation_;  // keys with waiters, in round-robin order
+  size_t waiting_ = 0;
+  Stats stats_;
+};
+
+}  // namespace r53d::r53

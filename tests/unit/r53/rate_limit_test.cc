@@ -1,0 +1,142 @@
+// Tests for TokenBucket (exact, injected time) and RateLimiter (order, cancel, pacing on a loop).
+#include "r53/rate_limit.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace r53d::r53 {
+namespace {
+
+TEST(TokenBucket, StartsFullAndRefusesWhenEmpty) {
+  TokenBucket b(5, 5, 1000);
+  for (int i = 0; i < 5; i++) EXPECT_TRUE(b.try_take(1000)) << i;
+  EXPECT_FALSE(b.try_take(1000));
+  EXPECT_EQ(b.delay_ms(1000), 200);
+}
+
+TEST(TokenBucket, RefillsAtTheRateAndCapsAtBurst) {
+  struct Step {
+    int64_t at_ms;
+    bool take;          // try_take (true) or just look
+    bool expect_taken;  // result of try_take
+    int64_t expect_delay_ms;  // delay_ms after the step
+  };
+  // 5 tokens/s, burst 2, starting at t=0 with 2 tokens.
+  const std::vector<Step> steps = {
+      {0, true, true, 0},        // 1 left
+      {0, true, true, 200},      // 0 left: next in 200 ms
+      {0, true, false, 200},
+      {100, true, false, 100},   // half a token
+      {199, true, false, 1},
+      {200, true, true, 200},    // exactly one token at 200 ms
+      {10'000, false, false, 0}, // long idle: capped at burst 2
+      {10'000, true, true, 0},
+      {10'000, true, true, 200},
+      {10'000, true, false, 200},
+  };
+  TokenBucket b(5, 2, 0);
+  for (size_t i = 0; i < steps.size(); i++) {
+    const Step& s = steps[i];
+    if (s.take) {
+      EXPECT_EQ(b.try_take(s.at_ms), s.expect_taken) << "step " << i;
+    }
+    EXPECT_EQ(b.delay_ms(s.at_ms), s.expect_delay_ms) << "step " << i;
+  }
+}
+
+TEST(TokenBucket, SustainedRateIsExact) {
+  // Taking greedily every millisecond for 10 s at 5/s with burst 5 yields 5 + 50 tokens.
+  TokenBucket b(5, 5, 0);
+  int taken = 0;
+  for (int64_t t = 0; t <= 10'000; t++) {
+    while (b.try_take(t)) taken++;
+  }
+  EXPECT_EQ(taken, 55);
+}
+
+TEST(TokenBucket, ClockGoingBackAddsNothing) {
+  TokenBucket b(5, 1, 1000);
+  EXPECT_TRUE(b.try_take(1000));
+  EXPECT_FALSE(b.try_take(500));
+  EXPECT_EQ(b.delay_ms(1000), 200);
+}
+
+TEST(TokenBucket, ZeroRateIsUnlimited) {
+  TokenBucket b(0, 1, 0);
+  for (int i = 0; i < 100; i++) EXPECT_TRUE(b.try_take(0));
+  EXPECT_EQ(b.delay_ms(0), 0);
+}
+
+TEST(RateLimiter, GrantsInFifoOrderNeverBeforeAcquireReturns) {
+  loop::EventBase loop;
+  RateLimiter limiter(loop, {.requests_per_second = 1000, .burst = 3});
+  std::vector<int> order;
+  bool returned = false;
+  for (int i = 0; i < 10; i++) {
+    limiter.acquire([&, i] {
+      EXPECT_TRUE(returned);
+      order.push_back(i);
+    });
+  }
+  returned = true;
+  EXPECT_EQ(limiter.waiting(), 10u);
+  loop.run();
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+  EXPECT_EQ(limiter.stats().granted, 10u);
+  EXPECT_EQ(limiter.waiting(), 0u);
+}
+
+TEST(RateLimiter, KeysAreServedRoundRobin) {
+  loop::EventBase loop;
+  RateLimiter limiter(loop, {.requests_per_second = 1000, .burst = 1});
+  std::vector<std::string> order;
+  for (int i = 0; i < 3; i++) limiter.acquire("busy", [&, i] { order.push_back("b" + std::to_string(i)); });
+  limiter.acquire("quiet", [&] { order.push_back("q0"); });
+  limiter.acquire("other", [&] { order.push_back("o0"); });
+  loop.run();
+  EXPECT_EQ(order, (std::vector<std::string>{"b0", "q0", "o0", "b1", "b2"}));
+}
+
+TEST(RateLimiter, CancelledWaiterIsSkipped) {
+  loop::EventBase loop;
+  RateLimiter limiter(loop, {.requests_per_second = 1000, .burst = 1});
+  std::vector<int> order;
+  limiter.acquire([&] { order.push_back(0); });
+  uint64_t t1 = limiter.acquire([&] { order.push_back(1); });
+  limiter.acquire([&] { order.push_back(2); });
+  limiter.cancel(t1);
+  limiter.cancel(12345);  // unknown: ignored
+  loop.run();
+  EXPECT_EQ(order, (std::vector<int>{0, 2}));
+}
+
+TEST(RateLimiter, PacesGrantsAtTheConfiguredRate) {
+  loop::EventBase loop;
+  // 50/s, burst 1: 11 grants need at least 10 intervals of 20 ms.
+  RateLimiter limiter(loop, {.requests_per_second = 50, .burst = 1});
+  std::vector<int64_t> at;
+  for (int i = 0; i < 11; i++) limiter.acquire([&] { at.push_back(loop.clock().mono_ms()); });
+  loop.run();
+  ASSERT_EQ(at.size(), 11u);
+  EXPECT_GE(at.back() - at.front(), 195);
+  EXPECT_LE(at.back() - at.front(), 400);
+  for (size_t i = 1; i < at.size(); i++) EXPECT_GE(at[i] - at[i - 1], 15) << i;
+}
+
+TEST(RateLimiter, AcquireFromACallbackJoinsTheLine) {
+  loop::EventBase loop;
+  RateLimiter limiter(loop, {.requests_per_second = 1000, .burst = 2});
+  std::vector<int> order;
+  limiter.acquire([&] {
+    order.push_back(0);
+    limiter.acquire([&] { order.push_back(2); });
+  });
+  limiter.acquire([&] { order.push_back(1); });
+  loop.run();
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
+}
+
+}  // namespace
+}  // namespace r53d::r53
