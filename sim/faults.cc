@@ -1,0 +1,25 @@
+// Fault injection decisions of route53-sim.
+#include "sim/faults.h"
+
+namespace r53d::sim {
+
+const char* fault_name(Fault f) {
+  switch (f) {
+    case Fault::kNone: return "none";
+    case Fault::kReset: return "reset";
+    case Fault::kThrottle: return "throttle";
+    case Fault::kError500: return "error500";
+    case Fault::kError503: return "error503";
+  }
+  return "?";
+}
+
+Fault FaultInjector::draw() {
+  if (hit(spec_.reset_p)) return Fault::kReset;
+  if (hit(spec_.throttle_p)) return Fault::kThrottle;
+  if (hit(spec_.error500_p)) return Fault::kError500;
+  if (hit(spec_.error503_p)) return Fault::kError503;
+  return Fault::kNone;
+}
+
+}  // namespace r53d::sim

@@ -1,0 +1,33 @@
+// Fault injection of route53-sim: per request, decide whether to reset the connection, answer
+// Throttling, answer 500/503, and how long to delay the answer. Pure: the RNG is injected.
+//
+//   FaultInjector f(spec, make_seeded_rng(1));
+//   switch (f.draw()) { case Fault::kReset: ...; }
+//   int64_t delay = f.latency_ms();
+#pragma once
+
+#include <cstdint>
+
+#include "sim/options.h"
+#include "util/clock.h"
+
+namespace r53d::sim {
+
+enum class Fault { kNone, kReset, kThrottle, kError500, kError503 };
+const char* fault_name(Fault f);  // "none", "reset", "throttle", "error500", "error503"
+
+class FaultInjector {
+ public:
+  FaultInjector(FaultSpec spec, UniformRng rng) : spec_(spec), rng_(std::move(rng)) {}
+  bool enabled() const { return spec_.any(); }
+  // One independent draw per kind, in the order reset, throttle, 500, 503; the first hit wins.
+  Fault draw();
+  int64_t latency_ms() const { return spec_.latency_ms; }
+
+ private:
+  bool hit(double p) { return p > 0 && rng_() < p; }
+  FaultSpec spec_;
+  UniformRng rng_;
+};
+
+}  // namespace r53d::sim
