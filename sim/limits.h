@@ -1,10 +1,9 @@
-// Route 53's request limits as the simulator models them: a token bucket per access key
-// (Throttling "Rate exceeded") and a per-zone apply time (PriorRequestNotComplete).
+// Route 53's request rate limit as the simulator models it: a token bucket per access key
+// (400 Throttling "Rate exceeded", route53-api.md §5.3). PriorRequestNotComplete (the per-zone
+// apply time) is the Store's business (StoreOptions::apply_time_ms).
 //
 //   RateLimiter rl(5, 5, clock);            // 5 requests/s, burst 5
 //   if (!rl.allow(access_key)) -> 400 Throttling
-//   ZoneBusy busy(250, clock);              // each change takes 250 ms to apply
-//   if (busy.busy(zone_id)) -> 400 PriorRequestNotComplete; else busy.mark(zone_id);
 #pragma once
 
 #include <cstdint>
@@ -43,19 +42,6 @@ class RateLimiter {
   double burst_;
   const Clock& clock_;
   std::unordered_map<std::string, TokenBucket> buckets_;
-};
-
-// Per hosted zone: the last accepted change is "being applied" for apply_time_ms.
-class ZoneBusy {
- public:
-  ZoneBusy(int64_t apply_time_ms, const Clock& clock) : apply_ms_(apply_time_ms), clock_(clock) {}
-  bool busy(const std::string& zone_id) const;
-  void mark(const std::string& zone_id);
-
- private:
-  int64_t apply_ms_;
-  const Clock& clock_;
-  std::unordered_map<std::string, int64_t> busy_until_ms_;
 };
 
 }  // namespace r53d::sim

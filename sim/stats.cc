@@ -31,7 +31,6 @@ std::string Stats::to_json(int64_t zones, int64_t record_sets) const {
   num("changes_accepted", changes_accepted);
   num("changes_rejected", changes_rejected);
   num("records_changed", records_changed);
-  num("rrsets_changed", rrsets_changed);
   num("zones", zones);
   num("record_sets", record_sets);
   w.EndObject();

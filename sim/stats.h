@@ -24,7 +24,6 @@ struct Stats {
   int64_t changes_accepted = 0;  // ChangeResourceRecordSets answered 200
   int64_t changes_rejected = 0;  // ChangeResourceRecordSets answered 4xx after parsing
   int64_t records_changed = 0;   // ResourceRecord elements applied (alias sets count 1)
-  int64_t rrsets_changed = 0;    // Change elements applied
 
   void count_request(const std::string& op) {
     ++requests[op];
