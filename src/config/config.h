@@ -1,0 +1,156 @@
+// route53d's configuration: an INI file (read with inih) -> an immutable, validated Config.
+//
+// Every key is in one table (config.cc, kKeys) with its type, default and validation; the same
+// table feeds `--check`, route53d.ini.sample and man/route53d.ini.5. Errors name the place:
+// "FILE:LINE: reason". Secrets (TSIG secrets, AWS keys) are kept here but never printed, not
+// even in error messages.
+//
+//   auto cfg = r53d::config::load("/etc/route53d/route53d.ini");
+//   if (!cfg.ok()) { fprintf(stderr, "%s\n", cfg.status().message().c_str()); return 2; }
+//   for (const auto& w : cfg->warnings) log::warning("%s", w.c_str());
+//
+// Sections and keys (see man/route53d.ini.5):
+//   [server] listen, key-file, log-level, tcp-timeout, max-tcp-clients, user
+//   [aws]    endpoint, region, profile, requests-per-second, access-key-id, secret-access-key,
+//            session-token, max-attempts, poll-interval-min, poll-interval-max
+//   [key NAME]  algorithm, secret
+//   [zone NAME] hosted-zone-id, mode, allow-update
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/log.h"
+#include "util/status.h"
+
+namespace r53d::config {
+
+// Where a setting was written: "route53d.ini:12".
+struct Location {
+  std::string file;
+  int line = 0;
+  std::string str() const { return file + ":" + std::to_string(line); }
+};
+
+// One listen address. host is the literal address without brackets ("::1", "127.0.0.1").
+struct ListenAddr {
+  std::string host;
+  uint16_t port = 53;
+  bool ipv6 = false;
+  Location where;
+  std::string str() const { return ipv6 ? "[" + host + "]:" + std::to_string(port)
+                                        : host + ":" + std::to_string(port); }
+};
+
+// A TSIG key, from a [key NAME] section or a BIND key file.
+struct TsigKey {
+  std::string name;       // lower-case, trailing dot: "update-key."
+  std::string algorithm;  // canonical: "hmac-md5" "hmac-sha1" "hmac-sha224" "hmac-sha256" ...
+  int mac_bits = 0;       // "hmac-sha256-128" -> 128 (truncated MAC allowed); 0 = full length
+  std::vector<uint8_t> secret;  // decoded; never log
+  Location where;
+};
+
+struct ServerConfig {
+  std::vector<ListenAddr> listen;          // default 127.0.0.1:53, [::1]:53
+  std::vector<std::string> key_files;      // paths as written
+  std::vector<Location> key_file_where;    // parallel to key_files
+  log::Level log_level = log::Level::kInfo;
+  int64_t tcp_timeout_ms = 10000;
+  int max_tcp_clients = 100;
+  std::string user;  // empty: keep the user we started as
+};
+
+struct AwsConfig {
+  std::string endpoint;  // empty: AWS_ENDPOINT_URL_ROUTE_53, AWS_ENDPOINT_URL, partition default
+  std::string region;    // empty: derived from the endpoint's partition
+  std::string profile;   // empty: AWS_PROFILE or "default"
+  double requests_per_second = 5.0;
+  std::string access_key_id;      // empty: other credential sources
+  std::string secret_access_key;  // never log
+  std::string session_token;      // never log
+  int max_attempts = 10;
+  int64_t poll_interval_min_ms = 1000;
+  int64_t poll_interval_max_ms = 10000;
+};
+
+// An allow-update name pattern: exact ("host.example.com.") or "*."-prefixed, which matches
+// every name strictly below the rest ("*.example.com." matches "a.example.com." and
+// "a.b.example.com.", not "example.com."). Names lower-case with a trailing dot.
+struct NamePattern {
+  std::string name;  // without the "*." for wildcards
+  bool wildcard = false;
+  bool matches(std::string_view lower_fqdn) const;
+};
+
+// An IPv4 or IPv6 network.
+struct Cidr {
+  bool ipv6 = false;
+  std::array<uint8_t, 16> addr{};  // network byte order; first 4 bytes for IPv4
+  int prefix_len = 0;
+  // addr: 4 or 16 bytes in network order.
+  bool contains(const uint8_t* addr, size_t len) const;
+  std::string str() const;
+};
+
+// One allow-update rule (default deny: an UPDATE needs a rule that covers all of it).
+//   key NAME                                   any name and type in the zone
+//   key NAME names PATTERN[,PATTERN] types TYPE[,TYPE]   (either clause may be left out)
+//   address CIDR                               unsigned updates from that network
+struct UpdateRule {
+  enum class Kind { kKey, kAddress };
+  Kind kind = Kind::kKey;
+  std::string key;                   // TSIG key name, lower-case with trailing dot (kKey)
+  std::vector<NamePattern> names;    // empty: any name in the zone
+  std::vector<std::string> types;    // upper-case mnemonics; empty: any type
+  Cidr network;                      // kAddress
+  Location where;
+};
+
+enum class ZoneMode { kDynamic, kSecondary };
+
+struct ZoneConfig {
+  std::string name;            // lower-case, trailing dot
+  std::string hosted_zone_id;  // bare ("Z0123..."); empty: find by name at start
+  ZoneMode mode = ZoneMode::kDynamic;
+  std::vector<UpdateRule> allow_update;
+  Location where;  // the [zone NAME] line
+};
+
+struct Config {
+  std::string path;
+  ServerConfig server;
+  AwsConfig aws;
+  std::vector<TsigKey> keys;  // [key] sections and every key-file, names unique
+  std::vector<ZoneConfig> zones;
+  // Things to say at start-up (file readable by others while it holds secrets, address rules).
+  std::vector<std::string> warnings;
+
+  // Key by name, any case, trailing dot optional. nullptr if unknown.
+  const TsigKey* find_key(std::string_view name) const;
+};
+
+// Reads and validates the file at path, then every key-file it names.
+// Errors: kInvalidArgument whose message is one "FILE:LINE: reason" line per problem (all of
+// them, in file order), or "FILE: cannot open: <errno text>".
+Result<Config> load(const std::string& path);
+
+// The same from text (tests); file_name is used in messages. Key files are read from disk.
+Result<Config> parse(std::string_view text, const std::string& file_name);
+
+// Lower-cases a DNS name and adds the trailing dot; kInvalidArgument for empty labels, labels
+// over 63 bytes or names over 255. Escapes (\DDD, \X) are kept as written.
+Result<std::string> normalize_dns_name(std::string_view name);
+
+// "hmac-sha256", "HMAC-SHA256.", "hmac-sha256-128" -> canonical name and MAC bits (0 = full).
+// Errors: kInvalidArgument "unknown algorithm ..." or a bad bit count.
+Result<std::pair<std::string, int>> parse_tsig_algorithm(std::string_view text);
+
+// Duration text: "10" (seconds), "1.5s", "500ms", "2m" -> milliseconds.
+Result<int64_t> parse_duration_ms(std::string_view text);
+
+}  // namespace r53d::config

@@ -1,0 +1,655 @@
+// The key table of route53d.ini and the Builder that applies it (see key_table.h).
+#include "config/key_table.h"
+
+#include <arpa/inet.h>
+#include <pwd.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "config/bind_keys.h"
+
+namespace r53d::config {
+namespace {
+
+std::string trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+std::vector<std::string> split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    size_t p = s.find(sep, start);
+    out.push_back(trim(s.substr(start, p == std::string_view::npos ? p : p - start)));
+    if (p == std::string_view::npos) break;
+    start = p + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> words(std::string_view s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      if (!cur.empty()) out.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+Status bad(std::string why) { return Status::invalid_argument(std::move(why)); }
+
+Result<long long> parse_int(std::string_view text, long long min, long long max) {
+  std::string t = trim(text);
+  if (t.empty() || t.find_first_not_of("0123456789") != std::string::npos || t.size() > 12) {
+    return bad("\"" + t + "\" is not a whole number");
+  }
+  long long v = std::stoll(t);
+  if (v < min || v > max) {
+    return bad(t + " is outside " + std::to_string(min) + ".." + std::to_string(max));
+  }
+  return v;
+}
+
+Result<ListenAddr> parse_listen(const std::string& item) {
+  ListenAddr a;
+  std::string host, port;
+  if (!item.empty() && item[0] == '[') {
+    size_t close = item.find("]:");
+    if (close == std::string::npos) return bad("\"" + item + "\": write IPv6 as [ADDR]:PORT");
+    host = item.substr(1, close - 1);
+    port = item.substr(close + 2);
+    a.ipv6 = true;
+    in6_addr tmp;
+    if (inet_pton(AF_INET6, host.c_str(), &tmp) != 1) return bad("\"" + host + "\" is not an IPv6 address");
+  } else {
+    size_t colon = item.rfind(':');
+    if (colon == std::string::npos) return bad("\"" + item + "\" needs a port (ADDR:PORT or [V6]:PORT)");
+    host = item.substr(0, colon);
+    port = item.substr(colon + 1);
+    in_addr tmp;
+    if (host.find(':') != std::string::npos) return bad("\"" + item + "\": write IPv6 as [ADDR]:PORT");
+    if (inet_pton(AF_INET, host.c_str(), &tmp) != 1) return bad("\"" + host + "\" is not an IPv4 address");
+  }
+  auto p = parse_int(port, 1, 65535);
+  if (!p.ok()) return bad("port " + p.status().message());
+  a.host = host;
+  a.port = static_cast<uint16_t>(*p);
+  return a;
+}
+
+Result<Cidr> parse_cidr(const std::string& text) {
+  Cidr c;
+  std::string addr = text, len;
+  size_t slash = text.find('/');
+  if (slash != std::string::npos) {
+    addr = text.substr(0, slash);
+    len = text.substr(slash + 1);
+  }
+  c.ipv6 = addr.find(':') != std::string::npos;
+  if (inet_pton(c.ipv6 ? AF_INET6 : AF_INET, addr.c_str(), c.addr.data()) != 1) {
+    return bad("\"" + addr + "\" is not an IP address");
+  }
+  int max = c.ipv6 ? 128 : 32;
+  if (len.empty()) {
+    c.prefix_len = max;
+  } else {
+    auto n = parse_int(len, 0, max);
+    if (!n.ok()) return bad("prefix length " + n.status().message());
+    c.prefix_len = static_cast<int>(*n);
+  }
+  // Host bits set ("192.0.2.1/24") usually means a typo: say so rather than guess.
+  Cidr masked = c;
+  for (int bit = c.prefix_len; bit < max; ++bit) masked.addr[bit / 8] &= static_cast<uint8_t>(~(0x80 >> (bit % 8)));
+  if (masked.addr != c.addr) return bad("\"" + text + "\" has host bits set (network is " + masked.str() + ")");
+  return c;
+}
+
+bool in_zone(const std::string& name, const std::string& zone) {
+  if (zone == "." || name == zone) return true;
+  return name.size() > zone.size() &&
+         name.compare(name.size() - zone.size(), zone.size(), zone) == 0 &&
+         name[name.size() - zone.size() - 1] == '.';
+}
+
+constexpr const char* kR53Types[] = {"A",   "AAAA", "CAA", "CNAME", "DS",    "HTTPS",
+                                     "MX",  "NAPTR", "NS", "PTR",   "SOA",   "SPF",
+                                     "SRV", "SSHFP", "SVCB", "TLSA", "TXT"};
+
+Result<UpdateRule> parse_rule(std::string_view text, const ZoneConfig& zone) {
+  std::vector<std::string> w = words(text);
+  UpdateRule r;
+  const char* grammar = " (key NAME [names PATTERN[,PATTERN]] [types TYPE[,TYPE]] | address CIDR)";
+  if (w.empty()) return bad(std::string("empty rule;") + grammar);
+  if (w[0] == "address") {
+    if (w.size() != 2) return bad(std::string("address takes one CIDR;") + grammar);
+    auto c = parse_cidr(w[1]);
+    if (!c.ok()) return c.status();
+    r.kind = UpdateRule::Kind::kAddress;
+    r.network = *c;
+    return r;
+  }
+  if (w[0] != "key") return bad("\"" + w[0] + "\" is not a rule;" + grammar);
+  if (w.size() < 2) return bad(std::string("key needs a name;") + grammar);
+  auto kn = normalize_dns_name(w[1]);
+  if (!kn.ok()) return bad("key name: " + kn.status().message());
+  r.kind = UpdateRule::Kind::kKey;
+  r.key = *kn;
+  size_t i = 2;
+  bool had_names = false, had_types = false;
+  while (i < w.size()) {
+    std::string clause = w[i++];
+    std::string list;
+    while (i < w.size() && w[i] != "names" && w[i] != "types") list += w[i++];
+    if (clause != "names" && clause != "types") return bad("unexpected \"" + clause + "\";" + grammar);
+    if (list.empty()) return bad(clause + " needs a comma-separated list");
+    if (clause == "names") {
+      if (had_names) return bad("names given twice");
+      had_names = true;
+      for (const std::string& p : split(list, ',')) {
+        if (p.empty()) return bad("empty name in names list");
+        NamePattern pat;
+        std::string base = p;
+        if (p.rfind("*.", 0) == 0) {
+          pat.wildcard = true;
+          base = p.substr(2);
+        }
+        auto n = normalize_dns_name(base);
+        if (!n.ok()) return bad("names: " + n.status().message());
+        if (!in_zone(*n, zone.name)) return bad("name " + p + " is not in zone " + zone.name);
+        pat.name = *n;
+        r.names.push_back(pat);
+      }
+    } else {
+      if (had_types) return bad("types given twice");
+      had_types = true;
+      for (std::string t : split(list, ',')) {
+        for (char& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (std::find_if(std::begin(kR53Types), std::end(kR53Types),
+                         [&](const char* k) { return t == k; }) == std::end(kR53Types)) {
+          return bad("type \"" + t + "\" is not a Route 53 record type");
+        }
+        r.types.push_back(t);
+      }
+    }
+  }
+  return r;
+}
+
+// ---- apply functions -------------------------------------------------------------------------
+
+Status set_listen(KeyContext& c, std::string_view v) {
+  std::vector<ListenAddr> out;
+  for (const std::string& item : split(v, ',')) {
+    if (item.empty()) return bad("empty address in list");
+    auto a = parse_listen(item);
+    if (!a.ok()) return a.status();
+    a->where = c.where;
+    for (const auto* list : {&c.config.server.listen, &out}) {
+      for (const ListenAddr& o : *list) {
+        if (o.host == a->host && o.port == a->port) {
+          return bad(a->str() + " is listed twice (also at line " + std::to_string(o.where.line) + ")");
+        }
+      }
+    }
+    out.push_back(*a);
+  }
+  for (auto& a : out) c.config.server.listen.push_back(a);
+  return {};
+}
+
+Status set_key_file(KeyContext& c, std::string_view v) {
+  std::string p = trim(v);
+  if (p.empty()) return bad("empty path");
+  c.config.server.key_files.push_back(p);
+  c.config.server.key_file_where.push_back(c.where);
+  return {};
+}
+
+Status set_log_level(KeyContext& c, std::string_view v) {
+  static const std::pair<const char*, log::Level> kLevels[] = {
+      {"debug", log::Level::kDebug}, {"info", log::Level::kInfo}, {"notice", log::Level::kNotice},
+      {"warning", log::Level::kWarning}, {"error", log::Level::kError}};
+  std::string t = trim(v);
+  for (const auto& [n, l] : kLevels) {
+    if (strcasecmp(t.c_str(), n) == 0) {
+      c.config.server.log_level = l;
+      return {};
+    }
+  }
+  return bad("\"" + t + "\" is not a level (debug, info, notice, warning, error)");
+}
+
+Status set_tcp_timeout(KeyContext& c, std::string_view v) {
+  auto d = parse_duration_ms(v);
+  if (!d.ok()) return d.status();
+  if (*d < 100 || *d > 3600000) return bad("must be between 100ms and 1h");
+  c.config.server.tcp_timeout_ms = *d;
+  return {};
+}
+
+Status set_max_tcp_clients(KeyContext& c, std::string_view v) {
+  auto n = parse_int(v, 1, 65535);
+  if (!n.ok()) return n.status();
+  c.config.server.max_tcp_clients = static_cast<int>(*n);
+  return {};
+}
+
+Status set_user(KeyContext& c, std::string_view v) {
+  std::string u = trim(v);
+  if (u.empty()) return {};
+  if (getpwnam(u.c_str()) == nullptr) return bad("no such user \"" + u + "\"");
+  c.config.server.user = u;
+  return {};
+}
+
+Status set_endpoint(KeyContext& c, std::string_view v) {
+  std::string e = trim(v);
+  if (e.empty()) return {};
+  if ((e.rfind("https://", 0) != 0 && e.rfind("http://", 0) != 0) ||
+      e.find_first_of(" \t") != std::string::npos) {
+    return bad("\"" + e + "\" is not an http:// or https:// URL");
+  }
+  c.config.aws.endpoint = e;
+  return {};
+}
+
+Status set_region(KeyContext& c, std::string_view v) {
+  std::string r = trim(v);
+  if (r.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+    return bad("\"" + r + "\" is not a region name (e.g. us-east-1)");
+  }
+  c.config.aws.region = r;
+  return {};
+}
+
+Status set_profile(KeyContext& c, std::string_view v) {
+  std::string p = trim(v);
+  if (p.find_first_of(" \t[]") != std::string::npos) return bad("\"" + p + "\" is not a profile name");
+  c.config.aws.profile = p;
+  return {};
+}
+
+Status set_rps(KeyContext& c, std::string_view v) {
+  std::string t = trim(v);
+  char* end = nullptr;
+  double d = std::strtod(t.c_str(), &end);
+  if (t.empty() || *end != '\0' || !(d > 0) || d > 1000) {
+    return bad("\"" + t + "\" is not a rate between 0 (exclusive) and 1000");
+  }
+  c.config.aws.requests_per_second = d;
+  return {};
+}
+
+Status set_akid(KeyContext& c, std::string_view v) {
+  std::string k = trim(v);
+  if (k.size() < 16 || k.size() > 128 ||
+      k.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != std::string::npos) {
+    return bad("not an access key ID (16-128 upper-case letters and digits)");
+  }
+  c.config.aws.access_key_id = k;
+  return {};
+}
+
+Status set_secret_key(KeyContext& c, std::string_view v) {
+  std::string k = trim(v);
+  if (k.empty() || k.find_first_of(" \t") != std::string::npos) return bad("not a secret access key");
+  c.config.aws.secret_access_key = k;
+  return {};
+}
+
+Status set_session_token(KeyContext& c, std::string_view v) {
+  std::string k = trim(v);
+  if (k.empty() || k.find_first_of(" \t") != std::string::npos) return bad("not a session token");
+  c.config.aws.session_token = k;
+  return {};
+}
+
+Status set_max_attempts(KeyContext& c, std::string_view v) {
+  auto n = parse_int(v, 1, 100);
+  if (!n.ok()) return n.status();
+  c.config.aws.max_attempts = static_cast<int>(*n);
+  return {};
+}
+
+Status set_poll_min(KeyContext& c, std::string_view v) {
+  auto d = parse_duration_ms(v);
+  if (!d.ok()) return d.status();
+  if (*d < 100 || *d > 600000) return bad("must be between 100ms and 10m");
+  c.config.aws.poll_interval_min_ms = *d;
+  return {};
+}
+
+Status set_poll_max(KeyContext& c, std::string_view v) {
+  auto d = parse_duration_ms(v);
+  if (!d.ok()) return d.status();
+  if (*d < 100 || *d > 3600000) return bad("must be between 100ms and 1h");
+  c.config.aws.poll_interval_max_ms = *d;
+  return {};
+}
+
+Status set_algorithm(KeyContext& c, std::string_view v) {
+  auto a = parse_tsig_algorithm(v);
+  if (!a.ok()) return a.status();
+  c.key->algorithm = a->first;
+  c.key->mac_bits = a->second;
+  return {};
+}
+
+Status set_secret(KeyContext& c, std::string_view v) {
+  auto s = decode_secret(v);
+  if (!s.ok()) return s.status();
+  c.key->secret = std::move(*s);
+  return {};
+}
+
+Status set_zone_id(KeyContext& c, std::string_view v) {
+  std::string id = trim(v);
+  size_t slash = id.rfind('/');
+  if (slash != std::string::npos) id = id.substr(slash + 1);
+  if (id.empty() || id.size() > 32 ||
+      id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != std::string::npos) {
+    return bad("\"" + trim(v) + "\" is not a hosted zone ID (e.g. Z0123456789ABCDEFGHIJ)");
+  }
+  c.zone->hosted_zone_id = id;
+  return {};
+}
+
+Status set_mode(KeyContext& c, std::string_view v) {
+  std::string m = trim(v);
+  if (m == "dynamic") {
+    c.zone->mode = ZoneMode::kDynamic;
+    return {};
+  }
+  if (m == "secondary") return bad("mode secondary is not supported yet (use dynamic)");
+  return bad("\"" + m + "\" is not a mode (dynamic)");
+}
+
+Status add_allow_update(KeyContext& c, std::string_view v) {
+  auto r = parse_rule(v, *c.zone);
+  if (!r.ok()) return r.status();
+  r->where = c.where;
+  c.zone->allow_update.push_back(std::move(*r));
+  return {};
+}
+
+}  // namespace
+
+const char* section_name(Section s) {
+  switch (s) {
+    case Section::kServer: return "server";
+    case Section::kAws: return "aws";
+    case Section::kKey: return "key NAME";
+    case Section::kZone: return "zone NAME";
+  }
+  return "?";
+}
+
+const std::vector<KeyDef>& key_table() {
+  using S = Section;
+  static const std::vector<KeyDef> kKeys = {
+      {S::kServer, "listen", "127.0.0.1:53, [::1]:53", true, false,
+       "addresses to answer DNS on, UDP and TCP (ADDR:PORT, [V6]:PORT, comma-separated)", set_listen},
+      {S::kServer, "key-file", nullptr, true, false,
+       "BIND key file (tsig-keygen / ddns-confgen output) with TSIG keys", set_key_file},
+      {S::kServer, "log-level", "info", false, false, "debug, info, notice, warning or error",
+       set_log_level},
+      {S::kServer, "tcp-timeout", "10s", false, false, "idle time before a DNS TCP connection is closed",
+       set_tcp_timeout},
+      {S::kServer, "max-tcp-clients", "100", false, false, "concurrent DNS TCP connections",
+       set_max_tcp_clients},
+      {S::kServer, "user", nullptr, false, false, "drop privileges to this user after binding",
+       set_user},
+      {S::kAws, "endpoint", nullptr, false, false,
+       "Route 53 API URL (default: AWS_ENDPOINT_URL_ROUTE_53, AWS_ENDPOINT_URL, the global endpoint)",
+       set_endpoint},
+      {S::kAws, "region", nullptr, false, false, "SigV4 signing region (default: from the endpoint)",
+       set_region},
+      {S::kAws, "profile", nullptr, false, false, "profile in the shared AWS files (default: AWS_PROFILE)",
+       set_profile},
+      {S::kAws, "requests-per-second", "5", false, false,
+       "Route 53 API calls per second, shared by every zone", set_rps},
+      {S::kAws, "access-key-id", nullptr, false, false, "explicit credentials (after the environment)",
+       set_akid},
+      {S::kAws, "secret-access-key", nullptr, false, false, "secret of access-key-id", set_secret_key},
+      {S::kAws, "session-token", nullptr, false, false, "token for temporary credentials",
+       set_session_token},
+      {S::kAws, "max-attempts", "10", false, false, "attempts per API call (throttling, 5xx, network)",
+       set_max_attempts},
+      {S::kAws, "poll-interval-min", "1s", false, false, "first GetChange poll after a change",
+       set_poll_min},
+      {S::kAws, "poll-interval-max", "10s", false, false, "longest wait between GetChange polls",
+       set_poll_max},
+      {S::kKey, "algorithm", "hmac-sha256", false, false,
+       "hmac-md5, hmac-sha1, hmac-sha224, hmac-sha256, hmac-sha384 or hmac-sha512", set_algorithm},
+      {S::kKey, "secret", nullptr, false, true, "the key, base64 (as tsig-keygen prints it)", set_secret},
+      {S::kZone, "hosted-zone-id", nullptr, false, false,
+       "the Route 53 hosted zone (default: found by name)", set_zone_id},
+      {S::kZone, "mode", "dynamic", false, false, "dynamic: RFC 2136 UPDATEs change the zone", set_mode},
+      {S::kZone, "allow-update", nullptr, true, false,
+       "key NAME [names PATTERN,...] [types TYPE,...] | address CIDR", add_allow_update},
+  };
+  return kKeys;
+}
+
+// ---- Builder ---------------------------------------------------------------------------------
+
+Builder::Builder(std::string file) : file_(std::move(file)) { config_.path = file_; }
+
+void Builder::error(int line, const std::string& why) {
+  if (line > 0) error_lines_.insert(line);
+  errors_.emplace_back(line, (line > 0 ? file_ + ":" + std::to_string(line) : file_) + ": " + why);
+}
+
+void Builder::syntax_error(int line) {
+  if (error_lines_.count(line)) return;
+  error(line, "syntax error (expected KEY = VALUE or [SECTION])");
+}
+
+void Builder::open_section(const std::string& header, int line) {
+  current_ = -1;
+  bad_section_ = true;
+  size_t close = header.find(']');
+  if (close == std::string::npos) return;  // inih reports the syntax error
+  std::string inner = trim(std::string_view(header).substr(1, close - 1));
+  std::string kind = inner, arg;
+  size_t sp = inner.find_first_of(" \t");
+  if (sp != std::string::npos) {
+    kind = inner.substr(0, sp);
+    arg = trim(std::string_view(inner).substr(sp));
+    if (arg.size() >= 2 && arg.front() == '"' && arg.back() == '"') arg = arg.substr(1, arg.size() - 2);
+  }
+  Instance inst;
+  inst.line = line;
+  if (kind == "server" || kind == "aws") {
+    inst.section = kind == "server" ? Section::kServer : Section::kAws;
+    if (!arg.empty()) return error(line, "[" + kind + "] takes no name");
+  } else if (kind == "key" || kind == "zone") {
+    inst.section = kind == "key" ? Section::kKey : Section::kZone;
+    if (arg.empty()) return error(line, "[" + kind + "] needs a name: [" + kind + " NAME]");
+    auto n = normalize_dns_name(arg);
+    if (!n.ok()) return error(line, "[" + inner + "]: " + n.status().message());
+    arg = *n;
+  } else {
+    return error(line, "unknown section [" + inner + "] (server, aws, key NAME, zone NAME)");
+  }
+  for (const Instance& o : instances_) {
+    bool same = o.section == inst.section;
+    if (same && inst.section == Section::kKey) same = config_.keys[o.index].name == arg;
+    if (same && inst.section == Section::kZone) same = config_.zones[o.index].name == arg;
+    if (same) return error(line, "section [" + inner + "] repeated (first at line " + std::to_string(o.line) + ")");
+  }
+  if (inst.section == Section::kKey) {
+    TsigKey k;
+    k.name = arg;
+    k.algorithm = "hmac-sha256";
+    k.where = Location{file_, line};
+    inst.index = config_.keys.size();
+    config_.keys.push_back(std::move(k));
+  } else if (inst.section == Section::kZone) {
+    ZoneConfig z;
+    z.name = arg;
+    z.where = Location{file_, line};
+    inst.index = config_.zones.size();
+    config_.zones.push_back(std::move(z));
+  }
+  instances_.push_back(std::move(inst));
+  current_ = static_cast<int>(instances_.size()) - 1;
+  bad_section_ = false;
+}
+
+void Builder::set(const char* section, const char* name, const std::string& value, int line) {
+  if (current_ < 0) {
+    if (!bad_section_ || section[0] == '\0') {
+      error(line, std::string("key \"") + name + "\" outside a section");
+    }
+    return;  // a bad header was reported already
+  }
+  Instance& inst = instances_[static_cast<size_t>(current_)];
+  const KeyDef* def = nullptr;
+  for (const KeyDef& d : key_table()) {
+    if (d.section == inst.section && std::strcmp(d.name, name) == 0) def = &d;
+  }
+  std::string sec_text = inst.section == Section::kKey    ? "key " + config_.keys[inst.index].name
+                         : inst.section == Section::kZone ? "zone " + config_.zones[inst.index].name
+                                                          : section_name(inst.section);
+  if (def == nullptr) return error(line, std::string("unknown key \"") + name + "\" in [" + sec_text + "]");
+  auto [it, fresh] = inst.seen.emplace(name, line);
+  if (!fresh && !def->repeatable) {
+    return error(line, std::string("\"") + name + "\" given twice in [" + sec_text +
+                           "] (first at line " + std::to_string(it->second) + ")");
+  }
+  KeyContext ctx{config_, nullptr, nullptr, Location{file_, line}};
+  if (inst.section == Section::kKey) ctx.key = &config_.keys[inst.index];
+  if (inst.section == Section::kZone) ctx.zone = &config_.zones[inst.index];
+  if (def->apply == set_listen && !listen_explicit_) {
+    config_.server.listen.clear();  // the first explicit listen replaces the default
+    listen_explicit_ = true;
+  }
+  Status s = def->apply(ctx, value);
+  if (!s.ok()) error(line, std::string(name) + ": " + s.message());
+}
+
+Result<Config> Builder::finish() {
+  // Defaults that are lists.
+  if (!listen_explicit_) {
+    KeyContext ctx{config_, nullptr, nullptr, Location{file_, 0}};
+    (void)set_listen(ctx, "127.0.0.1:53, [::1]:53");
+  }
+  // Required keys.
+  for (const Instance& inst : instances_) {
+    for (const KeyDef& d : key_table()) {
+      if (d.section == inst.section && d.required && !inst.seen.count(d.name)) {
+        std::string what = inst.section == Section::kKey ? "key " + config_.keys[inst.index].name
+                                                          : section_name(inst.section);
+        error(inst.line, "[" + what + "]: missing required key \"" + d.name + "\"");
+      }
+    }
+  }
+  // Credentials come in pairs.
+  AwsConfig& aws = config_.aws;
+  int aws_line = 0;
+  for (const Instance& inst : instances_) {
+    if (inst.section == Section::kAws) aws_line = inst.line;
+  }
+  auto line_of = [&](const char* key) {
+    for (const Instance& inst : instances_) {
+      if (inst.section == Section::kAws && inst.seen.count(key)) return inst.seen.at(key);
+    }
+    return aws_line;
+  };
+  auto given = [&](const char* key) {
+    for (const Instance& inst : instances_) {
+      if (inst.section == Section::kAws && inst.seen.count(key)) return true;
+    }
+    return false;
+  };
+  if (given("access-key-id") != given("secret-access-key")) {
+    error(line_of(given("access-key-id") ? "access-key-id" : "secret-access-key"),
+          "access-key-id and secret-access-key must be given together");
+  }
+  if (given("session-token") && !given("access-key-id")) {
+    error(line_of("session-token"), "session-token needs access-key-id and secret-access-key");
+  }
+  if (aws.poll_interval_min_ms > aws.poll_interval_max_ms) {
+    error(line_of("poll-interval-min"), "poll-interval-min is longer than poll-interval-max");
+  }
+  // Key files (relative paths are relative to the configuration file's directory).
+  std::string dir;
+  size_t slash = file_.rfind('/');
+  if (slash != std::string::npos) dir = file_.substr(0, slash + 1);
+  for (size_t i = 0; i < config_.server.key_files.size(); ++i) {
+    std::string p = config_.server.key_files[i];
+    if (!p.empty() && p[0] != '/') p = dir + p;
+    int line = config_.server.key_file_where[i].line;
+    struct stat st;
+    if (stat(p.c_str(), &st) != 0) {
+      error(line, "key-file: cannot open " + p + ": " + std::strerror(errno));
+      continue;
+    }
+    auto keys = load_bind_keys(p);
+    if (!keys.ok()) {
+      errors_.emplace_back(line, keys.status().message());
+      continue;
+    }
+    if ((st.st_mode & (S_IRGRP | S_IROTH)) != 0 && !keys->empty()) {
+      char mode[8];
+      std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+      config_.warnings.push_back(p + ": holds TSIG secrets but is readable by group or others (mode " +
+                                 mode + "); chmod 600 it");
+    }
+    for (TsigKey& k : *keys) config_.keys.push_back(std::move(k));
+  }
+  for (size_t i = 0; i < config_.keys.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (config_.keys[i].name == config_.keys[j].name) {
+        const Location& w = config_.keys[i].where;
+        std::string msg = "key " + config_.keys[i].name + " defined twice (first at " +
+                          config_.keys[j].where.str() + ")";
+        if (w.file == file_) error(w.line, msg);
+        else errors_.emplace_back(1 << 30, w.str() + ": " + msg);
+        break;
+      }
+    }
+  }
+  // allow-update rules name existing keys.
+  for (const ZoneConfig& z : config_.zones) {
+    if (z.allow_update.empty()) {
+      config_.warnings.push_back(z.where.str() + ": zone " + z.name +
+                                 " has no allow-update rule: every UPDATE will be refused");
+    }
+    for (const UpdateRule& r : z.allow_update) {
+      if (r.kind == UpdateRule::Kind::kAddress) {
+        config_.warnings.push_back(r.where.str() + ": zone " + z.name +
+                                   " accepts unsigned updates from " + r.network.str());
+      } else if (config_.find_key(r.key) == nullptr) {
+        error(r.where.line, "allow-update: unknown key \"" + r.key + "\" (define it in a [key " +
+                                r.key + "] section or a key-file)");
+      }
+    }
+  }
+  if (!errors_.empty()) {
+    std::stable_sort(errors_.begin(), errors_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::string all;
+    for (const auto& [line, msg] : errors_) {
+      if (!all.empty()) all += '\n';
+      all += msg;
+    }
+    return Status::invalid_argument(all);
+  }
+  return std::move(config_);
+}
+
+}  // namespace r53d::config
