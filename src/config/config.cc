@@ -228,6 +228,19 @@ Result<Config> parse(std::string_view text, const std::string& file_name) {
   Reader r{text, 0, 0, &b};
   // Indented lines are ordinary lines (not continuations); long lines (allow-update, secrets)
   // fit; the reader reports lines that still do not.
+  // These are process-wide inih settings (Debian's build makes them variables): set them for
+  // this parse only and restore them, as other INI readers (AWS config files) rely on the defaults.
+  struct InihSettings {
+    bool multiline = ini_allow_multiline, stack = ini_use_stack, realloc = ini_allow_realloc;
+    int initial = ini_initial_alloc, max = ini_max_line;
+    ~InihSettings() {
+      ini_allow_multiline = multiline;
+      ini_use_stack = stack;
+      ini_allow_realloc = realloc;
+      ini_initial_alloc = initial;
+      ini_max_line = max;
+    }
+  } saved;
   ini_allow_multiline = false;
   ini_use_stack = false;
   ini_allow_realloc = false;
