@@ -172,7 +172,8 @@ void Route53Client::on_response(uint64_t op_id, Result<HttpResponse> r) {
   ApiError err = parse_error_response(r->status, r->body, r->header("x-amzn-RequestId"));
   if (is_throttling_code(err.code)) stats_.throttled++;
   Code code = code_for_aws_error(err.http_status, err.code);
-  retry_or_fail(op_id, Status(code, err.to_string()), std::move(err));
+  Status status(code, err.to_string());  // before err is moved (argument order is unspecified)
+  retry_or_fail(op_id, std::move(status), std::move(err));
 }
 
 void Route53Client::retry_or_fail(uint64_t op_id, Status status, std::optional<ApiError> err) {
