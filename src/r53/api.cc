@@ -25,6 +25,13 @@ Route53Client::Route53Client(loop::EventBase& loop, HttpClient& http, Credential
       backoff_(options_.backoff, options_.rng ? options_.rng : make_system_rng()),
       alive_(std::make_shared<bool>(true)) {}
 
+Route53Client::Route53Client(loop::EventBase& loop, HttpClient& http, CredentialProvider& creds,
+                             Endpoint endpoint, Route53Options options)
+    : Route53Client(
+          loop, http,
+          [&creds](std::function<void(Result<Credentials>)> cb) { creds.get(std::move(cb)); },
+          std::move(endpoint), std::move(options)) {}
+
 Route53Client::~Route53Client() {
   *alive_ = false;
   while (!ops_.empty()) cancel(ops_.begin()->first);

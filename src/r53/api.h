@@ -42,6 +42,7 @@
 #include "loop/timer.h"
 #include "r53/api_xml.h"
 #include "r53/backoff.h"
+#include "r53/credentials.h"
 #include "r53/endpoint.h"
 #include "r53/http.h"
 #include "r53/model.h"
@@ -90,6 +91,9 @@ class Route53Client {
   using CredentialsFn = std::function<void(std::function<void(Result<Credentials>)>)>;
 
   // loop, http and creds must outlive the client.
+  Route53Client(loop::EventBase& loop, HttpClient& http, CredentialProvider& creds,
+                Endpoint endpoint, Route53Options options = {});
+  // Same, with any credential source (tests: fixed keys).
   Route53Client(loop::EventBase& loop, HttpClient& http, CredentialsFn creds, Endpoint endpoint,
                 Route53Options options = {});
   ~Route53Client();  // cancels every call; no callback afterwards
