@@ -294,9 +294,9 @@ Status set_rps(KeyContext& c, std::string_view v) {
 
 Status set_akid(KeyContext& c, std::string_view v) {
   std::string k = trim(v);
-  if (k.size() < 16 || k.size() > 128 ||
+  if (k.empty() || k.size() > 128 ||
       k.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != std::string::npos) {
-    return bad("not an access key ID (16-128 upper-case letters and digits)");
+    return bad("not an access key ID (upper-case letters and digits)");
   }
   c.config.aws.access_key_id = k;
   return {};

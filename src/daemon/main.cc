@@ -1,12 +1,56 @@
-// route53d: entry point. The daemon and its one-shot modes are wired here.
+// route53d: entry point. Parses the command line, loads the configuration, runs the chosen mode.
+#include <algorithm>
 #include <cstdio>
-#include <cstring>
+
+#include "config/config.h"
+#include "daemon/oneshot.h"
+#include "daemon/options.h"
+#include "r53/env.h"
+#include "util/log.h"
+
+using namespace r53d;
 
 int main(int argc, char** argv) {
-  if (argc > 1 && (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "-V") == 0)) {
-    std::printf("route53d 0.1.0\n");
-    return 0;
+  auto opts = daemon::parse_options(argc, argv);
+  if (!opts.ok()) {
+    std::fprintf(stderr, "route53d: %s\n%s", opts.status().message().c_str(),
+                 daemon::usage_text().c_str());
+    return daemon::kExitConfig;
   }
-  std::fprintf(stderr, "usage: route53d -c FILE [--check | --list-zones | --export ZONE]\n");
-  return 2;
+  switch (opts->mode) {
+    case daemon::Mode::kVersion:
+      std::printf("route53d %s\n", daemon::kVersion);
+      return daemon::kExitOk;
+    case daemon::Mode::kHelp:
+      std::printf("%s", daemon::usage_text().c_str());
+      return daemon::kExitOk;
+    default:
+      break;
+  }
+  log::set_ident("route53d");
+  auto cfg = config::load(opts->config_path);
+  if (!cfg.ok()) {
+    std::fprintf(stderr, "%s\n", cfg.status().message().c_str());
+    return daemon::kExitConfig;
+  }
+  // One-shot modes print results, not progress: only warnings and errors unless asked for debug.
+  bool oneshot = opts->mode != daemon::Mode::kDaemon;
+  log::set_level(oneshot && cfg->server.log_level != log::Level::kDebug
+                     ? std::max(cfg->server.log_level, log::Level::kWarning)
+                     : cfg->server.log_level);
+  switch (opts->mode) {
+    case daemon::Mode::kCheck:
+      return daemon::run_check(*cfg, stdout, stderr);
+    case daemon::Mode::kListZones:
+      return daemon::run_list_zones(*cfg, r53::process_environment(), stdout, stderr);
+    case daemon::Mode::kExport:
+      return daemon::run_export(*cfg, r53::process_environment(), opts->export_zone, stdout, stderr);
+    default:
+      break;
+  }
+  // TODO(daemon): the daemon proper (listeners, UPDATE gateway) is wired here by a later change.
+  for (const std::string& w : cfg->warnings) log::warning("%s", w.c_str());
+  std::fprintf(stderr, "route53d: the daemon mode is not implemented yet; use --check, "
+                       "--list-zones or --export\n");
+  return daemon::kExitFailure;
 }

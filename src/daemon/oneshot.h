@@ -1,0 +1,31 @@
+// route53d's one-shot modes: --check, --list-zones, --export ZONE.
+//
+// Each returns the process exit code (daemon/options.h: 0 success, 1 Route 53 or network
+// failure, 2 bad configuration) and writes its result to `out`, problems to `err`. --list-zones
+// and --export run on an event loop with the same Route 53 client stack as the daemon.
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+#include "config/config.h"
+#include "r53/env.h"
+
+namespace r53d::daemon {
+
+// Prints warnings (to err) and "route53d: FILE: configuration OK" (to out).
+int run_check(const config::Config& cfg, FILE* out, FILE* err);
+
+// One line per hosted zone: "ID<TAB>NAME<TAB>public|private<TAB>RECORD-SETS".
+int run_list_zones(const config::Config& cfg, const r53::Env& env, FILE* out, FILE* err);
+
+// The zone (a name, any spelling, or a hosted zone ID with or without "/hostedzone/") as an
+// RFC 1035 zone file (daemon/zone_export.h). A name that matches no zone or several says so on
+// err and lists what it found.
+int run_export(const config::Config& cfg, const r53::Env& env, const std::string& zone, FILE* out,
+               FILE* err);
+
+// True if text looks like a hosted zone ID rather than a name ("Z0123ABC", "/hostedzone/Z1").
+bool looks_like_zone_id(const std::string& text);
+
+}  // namespace r53d::daemon
