@@ -267,6 +267,12 @@ TEST_F(ToolsAgainstUs, DigAndKdigVerifySignedSoaAnswers) {
     EXPECT_NE(r.output.find(" 42 7200 900 1209600 300"), std::string::npos) << r.output;
     EXPECT_EQ(gw_->results_.back(), dns::TsigResult::kOk);
   }
+  // EDNS version 1: BADVERS with an OPT of version 0, signed.
+  auto v = run_tool(loop_, dir_, "dig -p " + std::to_string(port_) + " @127.0.0.1 +edns=1 +noednsneg +tries=1 +time=3 -y hmac-sha256:update-key:" +
+                                     kSecret + " example.com SOA");
+  EXPECT_NE(v.output.find("status: BADVERS"), std::string::npos) << v.output;
+  EXPECT_NE(v.output.find("EDNS: version: 0"), std::string::npos) << v.output;
+  EXPECT_EQ(v.output.find("could not be validated"), std::string::npos) << v.output;
   if (have_tool("kdig")) {
     auto r = run_tool(loop_, dir_, "kdig -p " + std::to_string(port_) + " @127.0.0.1 +retry=0 +timeout=3 -y hmac-sha256:update-key:" +
                                        kSecret + " example.com SOA");
@@ -275,6 +281,197 @@ TEST_F(ToolsAgainstUs, DigAndKdigVerifySignedSoaAnswers) {
     EXPECT_EQ(r.output.find("WARNING"), std::string::npos) << r.output;
     EXPECT_EQ(gw_->results_.back(), dns::TsigResult::kOk);
   }
+}
+
+}  // namespace
+}  // namespace r53d::net
+
+// --- Our client-side TSIG against a real named --------------------------------------------------
+
+namespace r53d::net {
+namespace {
+
+uint16_t free_port() {
+  // A port free for both UDP and TCP right now (named binds it a moment later).
+  for (int i = 0; i < 50; ++i) {
+    int u = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    ::bind(u, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    getsockname(u, reinterpret_cast<sockaddr*>(&a), &len);
+    int t = ::socket(AF_INET, SOCK_STREAM, 0);
+    bool ok = ::bind(t, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    uint16_t port = ntohs(a.sin_port);
+    ::close(u);
+    ::close(t);
+    if (ok) return port;
+  }
+  return 0;
+}
+
+std::vector<uint8_t> make_query(uint16_t id, const char* name, uint16_t type) {
+  std::vector<uint8_t> q = {static_cast<uint8_t>(id >> 8), static_cast<uint8_t>(id), 0, 0, 0, 1, 0, 0, 0, 0, 0, 0};
+  auto n = dns::name_from_text(name);
+  q.insert(q.end(), n->begin(), n->end());
+  dns::put_u16(q, type);
+  dns::put_u16(q, 1);
+  return q;
+}
+
+// One UDP exchange with a 1 s timeout; empty on timeout.
+std::vector<uint8_t> udp_exchange(uint16_t port, const std::vector<uint8_t>& q) {
+  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval tv{1, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::sendto(fd, q.data(), q.size(), 0, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  std::vector<uint8_t> buf(65536);
+  ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
+  ::close(fd);
+  buf.resize(n > 0 ? static_cast<size_t>(n) : 0);
+  return buf;
+}
+
+class OursAgainstNamed : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!have_tool("named")) GTEST_SKIP() << "named not installed";
+    dir_ = make_tmpdir();
+    port_ = free_port();
+    std::ofstream conf(dir_ + "/named.conf");
+    conf << "options { directory \"" << dir_ << "\"; listen-on port " << port_ << " { 127.0.0.1; };\n"
+         << "  listen-on-v6 { none; }; pid-file \"" << dir_ << "/named.pid\"; recursion no;\n"
+         << "  dnssec-validation no; allow-transfer { any; }; };\ncontrols { };\n";
+    for (const char* alg : kAlgs) conf << "key \"k-" << alg << "\" { algorithm " << alg << "; secret \"" << kSecret << "\"; };\n";
+    conf << "zone \"example.com\" { type primary; file \"" << dir_ << "/example.com.db\"; };\n";
+    conf.close();
+    std::ofstream zone(dir_ + "/example.com.db");
+    zone << "$TTL 300\n@ SOA ns.example.com. admin.example.com. 42 7200 900 1209600 300\n@ NS ns.example.com.\n"
+         << "ns A 192.0.2.53\n";
+    for (int i = 0; i < 3000; ++i) zone << "host" << i << " A 10." << (i / 65536) % 256 << "." << (i / 256) % 256 << "." << i % 256 << "\n";
+    zone.close();
+    std::string log = dir_ + "/named.log";
+    std::string cmd = "exec named -g -n 1 -c " + dir_ + "/named.conf >" + log + " 2>&1";
+    const char* argv[] = {"/bin/sh", "-c", cmd.c_str(), nullptr};
+    ASSERT_EQ(posix_spawn(&pid_, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv), environ), 0);
+    for (int i = 0; i < 50; ++i) {
+      if (!udp_exchange(port_, make_query(1, "example.com", dns::kTypeSoa)).empty()) return;
+    }
+    FAIL() << "named did not answer:\n" << slurp(log);
+  }
+  void TearDown() override {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (!dir_.empty()) std::system(("rm -rf " + dir_).c_str());
+  }
+
+  dns::TsigKey key(const char* alg, const char* secret = kSecret) {
+    auto k = dns::TsigKey::create(std::string("k-") + alg, alg, secret);
+    EXPECT_TRUE(k.ok());
+    return *k;
+  }
+
+  std::string dir_;
+  uint16_t port_ = 0;
+  pid_t pid_ = -1;
+};
+
+TEST_F(OursAgainstNamed, NamedAcceptsOurSignedQueriesAndWeVerifyItsReplies) {
+  for (const char* alg : kAlgs) {
+    SCOPED_TRACE(alg);
+    auto k = key(alg);
+    auto q = make_query(0x4242, "example.com", dns::kTypeSoa);
+    auto mac = dns::tsig_sign_request(q, k, SystemClock::instance());
+    ASSERT_TRUE(mac.ok());
+    auto reply = udp_exchange(port_, q);
+    ASSERT_FALSE(reply.empty());
+    EXPECT_EQ(dns::read_header(reply)->rcode(), dns::kNoError);
+    EXPECT_EQ(dns::read_header(reply)->ancount, 1);
+    Status s = dns::tsig_verify_reply(reply, k, *mac, SystemClock::instance());
+    EXPECT_TRUE(s.ok()) << s.to_string();
+  }
+}
+
+TEST_F(OursAgainstNamed, WeReadNamedsBadSigAndBadTime) {
+  auto wrong = key("hmac-sha256", kWrongSecret);
+  auto q = make_query(1, "example.com", dns::kTypeSoa);
+  auto mac = dns::tsig_sign_request(q, wrong, SystemClock::instance());
+  auto reply = udp_exchange(port_, q);
+  ASSERT_FALSE(reply.empty());
+  EXPECT_EQ(dns::read_header(reply)->rcode(), dns::kNotAuth);
+  EXPECT_EQ(dns::tsig_verify_reply(reply, wrong, *mac, SystemClock::instance()).message(),
+            "server answered TSIG error BADSIG (unsigned)");
+  // Our clock 1000 s behind: named's BADTIME reply is signed; we verify it and read its clock.
+  auto k = key("hmac-sha512");
+  OffsetClock behind(-1000);
+  q = make_query(2, "example.com", dns::kTypeSoa);
+  mac = dns::tsig_sign_request(q, k, behind);
+  reply = udp_exchange(port_, q);
+  ASSERT_FALSE(reply.empty());
+  Status s = dns::tsig_verify_reply(reply, k, *mac, behind);
+  ASSERT_EQ(s.message().rfind("BADTIME: server time ", 0), 0u) << s.to_string();
+  int64_t server_time = std::stoll(s.message().substr(21));
+  EXPECT_NEAR(server_time, SystemClock::instance().wall_ms() / 1000, 5);
+}
+
+TEST_F(OursAgainstNamed, WeVerifyNamedsMultiMessageSignedAxfr) {
+  auto k = std::make_shared<const dns::TsigKey>(key("hmac-sha256"));
+  auto q = make_query(7, "example.com", 252);  // AXFR
+  auto mac = dns::tsig_sign_request(q, *k, SystemClock::instance());
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port_);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  timeval tv{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::vector<uint8_t> framed = {static_cast<uint8_t>(q.size() >> 8), static_cast<uint8_t>(q.size())};
+  framed.insert(framed.end(), q.begin(), q.end());
+  ASSERT_EQ(::send(fd, framed.data(), framed.size(), 0), static_cast<ssize_t>(framed.size()));
+  dns::TsigStreamVerifier verifier(k, *mac);
+  std::vector<uint8_t> buf;
+  int messages = 0, soas = 0, records = 0;
+  std::vector<std::vector<uint8_t>> all;
+  while (soas < 2) {
+    uint8_t tmp[65536];
+    ssize_t n = ::recv(fd, tmp, sizeof tmp, 0);
+    ASSERT_GT(n, 0) << "connection ended after " << messages << " messages";
+    buf.insert(buf.end(), tmp, tmp + n);
+    while (buf.size() >= 2 && buf.size() >= 2 + ((size_t{buf[0]} << 8) | buf[1])) {
+      size_t len = (size_t{buf[0]} << 8) | buf[1];
+      std::vector<uint8_t> msg(buf.begin() + 2, buf.begin() + 2 + len);
+      buf.erase(buf.begin(), buf.begin() + 2 + len);
+      ++messages;
+      all.push_back(msg);
+      Status s = verifier.add(msg, SystemClock::instance());
+      ASSERT_TRUE(s.ok()) << "message " << messages << ": " << s.to_string();
+      auto pkt = dns::wire_to_pkt(msg);
+      ASSERT_TRUE(pkt.ok());
+      ldns_rr_list* an = ldns_pkt_answer(pkt->get());
+      for (size_t i = 0; i < ldns_rr_list_rr_count(an); ++i) {
+        ++records;
+        if (ldns_rr_get_type(ldns_rr_list_rr(an, i)) == LDNS_RR_TYPE_SOA) ++soas;
+      }
+    }
+  }
+  ::close(fd);
+  EXPECT_TRUE(verifier.finish().ok());
+  EXPECT_GT(messages, 1);  // really multi-message
+  EXPECT_EQ(records, 3000 + 2 + 2);  // hosts, ns A, NS, SOA twice
+  // One flipped octet in the second message breaks the running MAC.
+  all[1][all[1].size() / 2] ^= 0x01;
+  dns::TsigStreamVerifier second(k, *mac);
+  bool failed = false;
+  for (const auto& m : all) failed = failed || !second.add(m, SystemClock::instance()).ok();
+  EXPECT_TRUE(failed);
 }
 
 }  // namespace
