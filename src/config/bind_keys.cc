@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "util/base64.h"
+
 namespace r53d::config {
 namespace {
 
@@ -96,46 +98,18 @@ class Lexer {
   std::string err_;
 };
 
-int b64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
 }  // namespace
 
 Result<std::vector<uint8_t>> decode_secret(std::string_view text) {
-  std::string s;
-  for (char c : text) {
-    if (!std::isspace(static_cast<unsigned char>(c))) s += c;
+  auto bytes = base64_decode(text);
+  if (!bytes.ok()) {
+    // util's messages never contain the input; keep only the reason.
+    std::string why = bytes.status().message();
+    if (why.rfind("base64: ", 0) == 0) why = why.substr(8);
+    return Status::invalid_argument("secret is not valid base64 (" + why + ")");
   }
-  if (s.empty()) return Status::invalid_argument("secret is empty");
-  if (s.size() % 4 != 0) return Status::invalid_argument("secret is not valid base64 (length)");
-  std::vector<uint8_t> out;
-  uint32_t acc = 0;
-  int bits = 0;
-  size_t pad = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '=') {
-      if (i + 2 < s.size()) return Status::invalid_argument("secret is not valid base64 (padding)");
-      ++pad;
-      continue;
-    }
-    if (pad > 0) return Status::invalid_argument("secret is not valid base64 (padding)");
-    int v = b64_value(s[i]);
-    if (v < 0) return Status::invalid_argument("secret is not valid base64 (bad character)");
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<uint8_t>((acc >> bits) & 0xff));
-    }
-  }
-  if (out.empty()) return Status::invalid_argument("secret is empty");
-  return out;
+  if (bytes->empty()) return Status::invalid_argument("secret is empty");
+  return std::move(*bytes);
 }
 
 Result<std::vector<TsigKey>> parse_bind_keys(std::string_view text, const std::string& file_name) {

@@ -62,7 +62,7 @@ TEST(BindKeys, ErrorsSayFileLineReason) {
        "k.conf:2: key \"k\": unknown algorithm \"hmac-foo\" (hmac-md5, hmac-sha1, hmac-sha224, "
        "hmac-sha256, hmac-sha384, hmac-sha512)"},
       {"key \"k\" {\n algorithm hmac-sha256;\n secret \"bWFk!Q==\";\n};\n",
-       "k.conf:3: key \"k\": secret is not valid base64 (bad character)"},
+       "k.conf:3: key \"k\": secret is not valid base64 (invalid character)"},
       {"key \"k\" {\n algorithm hmac-sha256\n secret \"bWFkZQ==\";\n};\n",
        "k.conf:3: key \"k\": expected ';' after algorithm"},
       {"key \"k\" {\n algorithm hmac-sha256;\n secret \"bWFkZQ==\";\n}\n",

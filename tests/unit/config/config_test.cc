@@ -208,8 +208,8 @@ const Bad kBad[] = {
     {"[key k]\nalgorithm = hmac-sha3\nsecret = bWFkZQ==\n",
      "t.ini:2: algorithm: unknown algorithm \"hmac-sha3\" (hmac-md5, hmac-sha1, hmac-sha224, "
      "hmac-sha256, hmac-sha384, hmac-sha512)"},
-    {"[key k]\nsecret = not*base64\n", "t.ini:2: secret: secret is not valid base64 (length)"},
-    {"[key k]\nsecret = bad*\n", "t.ini:2: secret: secret is not valid base64 (bad character)"},
+    {"[key k]\nsecret = not*base64\n", "t.ini:2: secret: secret is not valid base64 (length is not a multiple of 4)"},
+    {"[key k]\nsecret = bad*\n", "t.ini:2: secret: secret is not valid base64 (invalid character)"},
     {"[key k]\nsecret = bWFkZQ==\n[key K.]\nsecret = bWFkZQ==\n",
      "t.ini:3: section [key K.] repeated (first at line 1)"},
     {"[zone example.com]\nmode = secondary\n",
@@ -298,7 +298,7 @@ TEST(Config, KeyFilesAreLoadedRelativeToTheConfig) {
   write_file(dir + "/bad.ini", "[server]\nkey-file = bad.conf\n");
   auto b = load(dir + "/bad.ini");
   ASSERT_FALSE(b.ok());
-  EXPECT_EQ(b.status().message(), dir + "/bad.conf:3: key \"k\": secret is not valid base64 (bad character)");
+  EXPECT_EQ(b.status().message(), dir + "/bad.conf:3: key \"k\": secret is not valid base64 (invalid character)");
 }
 
 TEST(Config, WarnsWhenSecretsAreReadableByOthers) {
