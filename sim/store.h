@@ -81,11 +81,11 @@ struct StoreOptions {
 };
 
 struct CreateZoneRequest {
-  std::string name;              // any spelling; stored normalised
-  std::string caller_reference;  // 1-128 chars, unique per store
-  std::optional<std::string> comment;
+  std::string name{};              // any spelling; stored normalised
+  std::string caller_reference{};  // 1-128 chars, unique per store
+  std::optional<std::string> comment{};
   bool private_zone = false;
-  std::string id;  // bare ID to use ("--zone NAME=ID"); empty: generate "Z" + 13..21 chars
+  std::string id{};  // bare ID to use ("--zone NAME=ID"); empty: generate "Z" + 13..21 chars
 };
 
 struct ZoneView {
@@ -118,10 +118,10 @@ struct ZoneByNamePage {         // ListHostedZonesByName
 
 // ListResourceRecordSets query parameters exactly as received (nullopt = parameter absent).
 struct RrsetQuery {
-  std::optional<std::string> name;        // StartRecordName (any spelling)
-  std::optional<std::string> type;        // StartRecordType (needs name)
-  std::optional<std::string> identifier;  // StartRecordIdentifier (needs name and type)
-  std::optional<std::string> max_items;   // "1".."300"; larger values are capped at 300
+  std::optional<std::string> name{};        // StartRecordName (any spelling)
+  std::optional<std::string> type{};        // StartRecordType (needs name)
+  std::optional<std::string> identifier{};  // StartRecordIdentifier (needs name and type)
+  std::optional<std::string> max_items{};   // "1".."300"; larger values are capped at 300
 };
 
 struct RrsetPage {

@@ -342,6 +342,14 @@ ChangeBatchParse parse_change_batch_request(std::string_view body) {
                   "'{\"https://route53.amazonaws.com/doc/2013-04-01/\":ResourceRecordSet}' is "
                   "expected.");
     }
+    if (pugi::xml_node list = child(rrs, "ResourceRecords"); list && !child(list, "ResourceRecord")) {
+      // Observed text (chilts/nice-route53#8): an empty list fails schema validation.
+      return fail("InvalidInput",
+                  "Invalid XML ; cvc-complex-type.2.4.b: The content of element "
+                  "'ResourceRecords' is not complete. One of "
+                  "'{\"https://route53.amazonaws.com/doc/2013-04-01/\":ResourceRecord}' is "
+                  "expected.");
+    }
     auto rs = parse_rrset(rrs);
     if (!rs.ok()) return fail("InvalidInput", "Invalid XML ; " + rs.status().message());
     change.rrset = std::move(*rs);
