@@ -50,8 +50,9 @@ bool looks_like_zone_id(const std::string& text) {
 
 int run_check(const config::Config& cfg, FILE* out, FILE* err) {
   for (const std::string& w : cfg.warnings) std::fprintf(err, "route53d: warning: %s\n", w.c_str());
-  std::fprintf(out, "route53d: %s: configuration OK (%zu zones, %zu keys)\n", cfg.path.c_str(),
-               cfg.zones.size(), cfg.keys.size());
+  std::fprintf(out, "route53d: %s: configuration OK (%zu zone%s, %zu key%s)\n", cfg.path.c_str(),
+               cfg.zones.size(), cfg.zones.size() == 1 ? "" : "s", cfg.keys.size(),
+               cfg.keys.size() == 1 ? "" : "s");
   return kExitOk;
 }
 
