@@ -7,7 +7,7 @@ PACKAGES="
   build-essential g++ make autoconf automake pkg-config
   libevent-dev libldns-dev libcurl4-openssl-dev libssl-dev rapidjson-dev
   libgtest-dev libgmock-dev libpugixml-dev libinih-dev
-  bind9 bind9-dnsutils bind9-utils knot-dnsutils ldnsutils dnsperf
+  bind9 bind9-dnsutils bind9-utils knot-dnsutils knot-dnssecutils ldnsutils dnsperf
   awscli python3 python3-boto3 python3-botocore
   curl procps iproute2 ca-certificates
 "
