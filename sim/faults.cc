@@ -17,8 +17,9 @@ const char* fault_name(Fault f) {
 Fault FaultInjector::draw() {
   if (hit(spec_.reset_p)) return Fault::kReset;
   if (hit(spec_.throttle_p)) return Fault::kThrottle;
-  if (hit(spec_.error500_p)) return Fault::kError500;
-  if (hit(spec_.error503_p)) return Fault::kError503;
+  // One draw for "a server error", then 500 or 503 in proportion: error=1 always errs.
+  double err = spec_.error500_p + spec_.error503_p;
+  if (hit(err)) return rng_() * err < spec_.error500_p ? Fault::kError500 : Fault::kError503;
   return Fault::kNone;
 }
 

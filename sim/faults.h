@@ -20,7 +20,8 @@ class FaultInjector {
  public:
   FaultInjector(FaultSpec spec, UniformRng rng) : spec_(spec), rng_(std::move(rng)) {}
   bool enabled() const { return spec_.any(); }
-  // One independent draw per kind, in the order reset, throttle, 500, 503; the first hit wins.
+  // Independent draws in the order reset, throttle, server error (500 or 503 in proportion to
+  // their probabilities); the first hit wins.
   Fault draw();
   int64_t latency_ms() const { return spec_.latency_ms; }
 

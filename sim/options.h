@@ -15,7 +15,8 @@ namespace r53d::sim {
 
 // --fault throttle=P,error=P,error500=P,error503=P,reset=P,latency=MS,prior=P
 // Probabilities in [0, 1], drawn independently per request in this order:
-// reset, throttle, error (half 500 InternalFailure, half 503 ServiceUnavailable).
+// reset, throttle, error (half 500 InternalFailure, half 503 ServiceUnavailable; error=1 always
+// answers one of them).
 struct FaultSpec {
   double throttle_p = 0;
   double error500_p = 0;

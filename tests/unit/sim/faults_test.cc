@@ -24,6 +24,16 @@ TEST(SimFaults, ProbabilityOneAlwaysHits) {
   s.throttle_p = 1;  // reset is drawn first
   FaultInjector g(s, make_seeded_rng(1));
   EXPECT_EQ(g.draw(), Fault::kReset);
+  auto e = parse_fault_spec("error=1");
+  ASSERT_TRUE(e.ok());
+  FaultInjector h(*e, make_seeded_rng(3));
+  int n500 = 0;
+  for (int i = 0; i < 1000; ++i) {
+    Fault f = h.draw();
+    ASSERT_TRUE(f == Fault::kError500 || f == Fault::kError503);
+    n500 += f == Fault::kError500;
+  }
+  EXPECT_NEAR(n500, 500, 80);
 }
 
 TEST(SimFaults, FrequenciesFollowTheProbabilities) {
@@ -35,7 +45,7 @@ TEST(SimFaults, FrequenciesFollowTheProbabilities) {
   for (int i = 0; i < 20000; ++i) ++n[f.draw()];
   EXPECT_NEAR(n[Fault::kReset] / 20000.0, 0.1, 0.015);
   EXPECT_NEAR(n[Fault::kError500] / 20000.0, 0.09, 0.015);  // 0.1 of the 0.9 not reset
-  EXPECT_NEAR(n[Fault::kError503] / 20000.0, 0.081, 0.015);
+  EXPECT_NEAR(n[Fault::kError503] / 20000.0, 0.09, 0.015);
   EXPECT_EQ(n[Fault::kThrottle], 0);
 }
 
