@@ -31,4 +31,19 @@ struct Store::ChangeRecord {
   std::string comment;
 };
 
+// Shared error builders and texts.
+inline constexpr const char* kTypeEnum =
+    "[SOA, A, TXT, NS, CNAME, MX, NAPTR, PTR, SRV, SPF, AAAA, CAA, DS, TLSA, SSHFP, SVCB, HTTPS]";
+
+inline ApiError invalid_input(std::string msg) { return {400, "InvalidInput", std::move(msg)}; }
+
+inline ApiError no_such_zone(std::string_view id) {
+  return {404, "NoSuchHostedZone", "No hosted zone found with ID: " + std::string(id)};
+}
+
+inline ApiError prior_request() {
+  return {400, "PriorRequestNotComplete",
+          "The request was rejected because Route 53 was still processing a prior request."};
+}
+
 }  // namespace r53d::sim

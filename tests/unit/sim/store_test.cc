@@ -521,6 +521,12 @@ TEST_F(StoreTest, RoutingPolicySetsAreStoredAndListed) {
   EXPECT_EQ(rejected({{Action::kDelete, gone}}),
             "InvalidChangeBatch: [Tried to delete resource record set [name='w.example.com.', "
             "type='A', set-identifier='red'] but it was not found]");
+  // Policy sets of type NS are refused.
+  RecordSet wns = rrset("sub.example.com", "NS", 60, {"ns1.example.net"}, "w");
+  wns.weight = 1;
+  EXPECT_EQ(rejected({{Action::kCreate, wns}}),
+            "InvalidChangeBatch: [RRSet with DNS name sub.example.com., type NS cannot use a "
+            "weighted routing policy]");
   // SetIdentifier without a policy: InvalidInput.
   EXPECT_EQ(apply({{Action::kCreate, rrset("n.example.com", "A", 60, {"192.0.2.1"}, "s")}}).error().code,
             "InvalidInput");
