@@ -687,3 +687,40 @@ TEST_F(StoreTest, JsonStateRoundTrips) {
 
 }  // namespace
 }  // namespace r53d::sim
+
+namespace r53d::sim {
+namespace {
+
+TEST(StoreQuotas, ZoneAndRrsetQuotas) {
+  Store store(StoreOptions{.max_rrsets_per_zone = 3, .max_hosted_zones = 2, .seed = 9});
+  auto z = store.create_hosted_zone({.name = "q.example", .caller_reference = "a"}, kNow);
+  ASSERT_TRUE(z.ok());
+  ASSERT_TRUE(store.create_hosted_zone({.name = "r.example", .caller_reference = "b"}, kNow).ok());
+  auto third = store.create_hosted_zone({.name = "s.example", .caller_reference = "c"}, kNow);
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.error().code, "TooManyHostedZones");
+  std::string id = r53::bare_id(z->view.zone.id);
+  ASSERT_TRUE(store.change_rrsets(id, batch({{Action::kCreate, rrset("a.q.example", "A", 1, {"192.0.2.1"})}}), kNow).ok());
+  auto over = store.change_rrsets(id, batch({{Action::kCreate, rrset("b.q.example", "A", 1, {"192.0.2.1"})}}), kNow);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().message, "[Exceeded limit MAX_RRSETS_BY_ZONE for zone: " + id + "]");
+  EXPECT_EQ(store.get_hosted_zone(id)->zone.record_set_count, 3);
+}
+
+TEST(StoreQuotas, CommentLimit) {
+  Store store(StoreOptions{.seed = 3});
+  auto z = store.create_hosted_zone({.name = "q.example", .caller_reference = "a"}, kNow);
+  std::string id = r53::bare_id(z->view.zone.id);
+  auto r = store.change_rrsets(
+      id, batch({{Action::kCreate, rrset("a.q.example", "A", 1, {"192.0.2.1"})}}, std::string(257, 'c')), kNow);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "InvalidInput");
+  EXPECT_TRUE(store.change_rrsets(
+      id, batch({{Action::kCreate, rrset("a.q.example", "A", 1, {"192.0.2.1"})}}, std::string(256, 'c')), kNow).ok());
+  auto long_comment = store.create_hosted_zone(
+      {.name = "x.example", .caller_reference = "b", .comment = std::string(257, 'c')}, kNow);
+  EXPECT_EQ(long_comment.error().code, "InvalidInput");
+}
+
+}  // namespace
+}  // namespace r53d::sim
