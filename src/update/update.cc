@@ -1,0 +1,430 @@
+// RFC 2136 UPDATE processing on a zone working copy.
+#include "update/update.h"
+
+#include <map>
+#include <set>
+#include <utility>
+
+#include "dns/serial.h"
+#include "zone/codec.h"
+#include "zone/soa.h"
+
+namespace r53d::update {
+
+namespace {
+
+using zone::Key;
+using zone::Name;
+using zone::RRset;
+using zone::WorkingCopy;
+
+constexpr uint32_t kMaxTtl = 2147483647u;  // Route 53 TTL range 0..2^31-1
+
+// OPT and the QTYPE/meta range 128-255 (TKEY, TSIG, IXFR, AXFR, MAILB, MAILA, ANY): BIND's
+// dns_rdatatype_ismeta(), which RFC 2136 §3.4.1.3 calls "a QUERY metatype".
+bool is_meta(uint16_t type) { return type == LDNS_RR_TYPE_OPT || (type >= 128 && type <= 255); }
+
+Outcome fail(ldns_pkt_rcode rcode, std::string reason) {
+  Outcome o;
+  o.rcode = rcode;
+  Code code = Code::kInternal;
+  switch (rcode) {
+    case LDNS_RCODE_FORMERR: case LDNS_RCODE_NOTZONE: code = Code::kInvalidArgument; break;
+    case LDNS_RCODE_NOTAUTH: code = Code::kNotFound; break;
+    case LDNS_RCODE_REFUSED: code = Code::kPermissionDenied; break;
+    case LDNS_RCODE_NXDOMAIN: case LDNS_RCODE_YXDOMAIN: case LDNS_RCODE_NXRRSET: case LDNS_RCODE_YXRRSET:
+      code = Code::kFailedPrecondition; break;
+    default: code = Code::kInternal; break;
+  }
+  o.status = Status(code, std::string(rcode_name(rcode)) + ": " + reason);
+  return o;
+}
+
+std::string type_text(uint16_t t) { return t == LDNS_RR_TYPE_ANY ? "ANY" : zone::type_to_r53(t); }
+
+std::string class_text(ldns_rr_class c) {
+  switch (c) {
+    case LDNS_RR_CLASS_IN: return "IN";
+    case LDNS_RR_CLASS_ANY: return "ANY";
+    case LDNS_RR_CLASS_NONE: return "NONE";
+    default: return "CLASS" + std::to_string(static_cast<unsigned>(c));
+  }
+}
+
+// "update RR 2 (www.example.com. NONE A)"
+std::string where(const char* section, size_t i, const ldns_rr* rr) {
+  return std::string(section) + " RR " + std::to_string(i + 1) + " (" +
+         Name::from_rdf(ldns_rr_owner(rr)).to_text() + " " + class_text(ldns_rr_get_class(rr)) + " " +
+         type_text(ldns_rr_get_type(rr)) + ")";
+}
+
+// The processing state of one UPDATE.
+class Processor {
+ public:
+  Processor(const ldns_pkt* pkt, const Grant& grant, WorkingCopy& wc)
+      : pkt_(pkt), grant_(grant), wc_(wc), apex_(wc.apex()) {}
+
+  Outcome run();
+
+ private:
+  Outcome prescan();
+  Outcome permission();
+  Outcome policy();
+  Outcome prerequisites();
+  Outcome apply_all();
+  Outcome add(size_t i, const ldns_rr* rr);
+  void delete_rrset(size_t i, const Name& owner, uint16_t type);
+  void delete_name(size_t i, const Name& owner);
+  void delete_rr(size_t i, const ldns_rr* rr);
+  void put(RRset::Ptr set) {
+    touched_.insert(set->key());
+    wc_.put(std::move(set));
+    changed_ = true;
+  }
+  void erase(const Name& owner, uint16_t type) {
+    wc_.erase(owner, type);
+    changed_ = true;
+  }
+  void ignore(size_t i, const ldns_rr* rr, const std::string& why) {
+    ignored_.push_back(where("update", i, rr) + ": " + why + " (ignored)");
+  }
+
+  const ldns_pkt* pkt_;
+  const Grant& grant_;
+  WorkingCopy& wc_;
+  Name apex_;
+  bool changed_ = false;
+  std::set<Key> touched_;
+  std::vector<std::string> ignored_;
+};
+
+ldns_rr_list* updates_of(const ldns_pkt* p) { return ldns_pkt_authority(p); }
+ldns_rr_list* prereqs_of(const ldns_pkt* p) { return ldns_pkt_answer(p); }
+size_t count(const ldns_rr_list* l) { return l ? ldns_rr_list_rr_count(l) : 0; }
+
+Outcome Processor::run() {
+  Name zname;
+  Outcome z = read_zone_section(pkt_, &zname);
+  if (!z.ok()) return z;
+  if (!(zname == apex_)) return fail(LDNS_RCODE_NOTAUTH, "zone " + zname.to_text() + " is not " + apex_.to_text());
+  Outcome o = prescan();
+  if (!o.ok()) return o;
+  o = permission();
+  if (!o.ok()) return o;
+  o = policy();
+  if (!o.ok()) return o;
+  o = prerequisites();
+  if (!o.ok()) return o;
+  auto mark = wc_.mark();
+  o = apply_all();
+  if (!o.ok()) {
+    wc_.rollback(mark);
+    return o;
+  }
+  o.changed = changed_;
+  o.ignored = std::move(ignored_);
+  return o;
+}
+
+// RFC 2136 §3.4.1.3, structure only.
+Outcome Processor::prescan() {
+  const ldns_rr_list* ups = updates_of(pkt_);
+  for (size_t i = 0; i < count(ups); ++i) {
+    const ldns_rr* rr = ldns_rr_list_rr(ups, i);
+    Name owner = Name::from_rdf(ldns_rr_owner(rr));
+    uint16_t type = ldns_rr_get_type(rr);
+    ldns_rr_class cls = ldns_rr_get_class(rr);
+    std::string at = where("update", i, rr);
+    if (!owner.is_at_or_below(apex_)) return fail(LDNS_RCODE_NOTZONE, at + ": owner is outside zone " + apex_.to_text());
+    if (cls == LDNS_RR_CLASS_IN) {
+      if (is_meta(type)) return fail(LDNS_RCODE_FORMERR, at + ": a meta type cannot be added");
+      if (ldns_rr_rd_count(rr) == 0) return fail(LDNS_RCODE_FORMERR, at + ": add without RDATA");
+    } else if (cls == LDNS_RR_CLASS_ANY) {
+      if (ldns_rr_ttl(rr) != 0) return fail(LDNS_RCODE_FORMERR, at + ": delete with TTL " + std::to_string(ldns_rr_ttl(rr)) + " (must be 0)");
+      if (ldns_rr_rd_count(rr) != 0) return fail(LDNS_RCODE_FORMERR, at + ": class ANY delete with RDATA");
+      if (is_meta(type) && type != LDNS_RR_TYPE_ANY) return fail(LDNS_RCODE_FORMERR, at + ": meta type in a delete");
+    } else if (cls == LDNS_RR_CLASS_NONE) {
+      if (ldns_rr_ttl(rr) != 0) return fail(LDNS_RCODE_FORMERR, at + ": delete with TTL " + std::to_string(ldns_rr_ttl(rr)) + " (must be 0)");
+      if (is_meta(type)) return fail(LDNS_RCODE_FORMERR, at + ": class NONE delete of a meta type");
+    } else {
+      return fail(LDNS_RCODE_FORMERR, at + ": class is not IN, ANY or NONE");
+    }
+  }
+  return Outcome{};
+}
+
+// RFC 2136 §3.3 against the grant.
+Outcome Processor::permission() {
+  const ldns_rr_list* ups = updates_of(pkt_);
+  for (size_t i = 0; i < count(ups); ++i) {
+    const ldns_rr* rr = ldns_rr_list_rr(ups, i);
+    Name owner = Name::from_rdf(ldns_rr_owner(rr));
+    uint16_t type = ldns_rr_get_type(rr);
+    std::string at = where("update", i, rr);
+    if (type == LDNS_RR_TYPE_ANY) {  // delete all RRsets at a name: every type present must be granted
+      auto sets = wc_.at_name(owner);
+      if (sets.empty() && !grant_.allows_name(owner))
+        return fail(LDNS_RCODE_REFUSED, at + ": not allowed by the grant (" + grant_.describe() + ")");
+      for (const auto& s : sets)
+        if (!grant_.allows(owner, s->type()))
+          return fail(LDNS_RCODE_REFUSED, at + ": would delete " + type_text(s->type()) +
+                                              ", not allowed by the grant (" + grant_.describe() + ")");
+    } else if (!grant_.allows(owner, type)) {
+      return fail(LDNS_RCODE_REFUSED, at + ": not allowed by the grant (" + grant_.describe() + ")");
+    }
+  }
+  return Outcome{};
+}
+
+// What Route 53 cannot hold or route53d must not change.
+Outcome Processor::policy() {
+  const ldns_rr_list* ups = updates_of(pkt_);
+  for (size_t i = 0; i < count(ups); ++i) {
+    const ldns_rr* rr = ldns_rr_list_rr(ups, i);
+    Name owner = Name::from_rdf(ldns_rr_owner(rr));
+    uint16_t type = ldns_rr_get_type(rr);
+    ldns_rr_class cls = ldns_rr_get_class(rr);
+    std::string at = where("update", i, rr);
+    if (type == LDNS_RR_TYPE_ANY) {
+      for (const auto& s : wc_.at_name(owner))
+        if (s->read_only())
+          return fail(LDNS_RCODE_REFUSED, at + ": the name holds a " + type_text(s->type()) + " " +
+                                              s->read_only_reason() + ", which route53d never changes");
+      continue;
+    }
+    if (!zone::is_route53_type(type))
+      return fail(LDNS_RCODE_REFUSED, at + ": Route 53 cannot hold type " + type_text(type));
+    if (auto cur = wc_.find(owner, type); cur && cur->read_only())
+      return fail(LDNS_RCODE_REFUSED, at + ": " + cur->read_only_reason() + ", which route53d never changes");
+    if (cls != LDNS_RR_CLASS_IN) continue;
+    if (ldns_rr_ttl(rr) > kMaxTtl) return fail(LDNS_RCODE_REFUSED, at + ": TTL above 2147483647");
+    if (type == LDNS_RR_TYPE_NS && owner == apex_) {
+      auto cur = wc_.find(owner, type);
+      if (!cur || !cur->contains(zone::canonical_rdata(rr)) || cur->ttl_s() != ldns_rr_ttl(rr))
+        return fail(LDNS_RCODE_REFUSED, at + ": the apex NS set belongs to Route 53");
+    }
+    if (type == LDNS_RR_TYPE_NS && owner.is_wildcard())
+      return fail(LDNS_RCODE_REFUSED, at + ": Route 53 does not allow NS at a wildcard name");
+  }
+  return Outcome{};
+}
+
+// RFC 2136 §3.2, in the order of the pseudocode of §3.2.5.
+Outcome Processor::prerequisites() {
+  const ldns_rr_list* pres = prereqs_of(pkt_);
+  std::map<Key, std::set<std::string>> value_sets;  // §3.2.3: zone-class prerequisites by RRset
+  std::map<Key, size_t> first_rr;
+  for (size_t i = 0; i < count(pres); ++i) {
+    const ldns_rr* rr = ldns_rr_list_rr(pres, i);
+    Name owner = Name::from_rdf(ldns_rr_owner(rr));
+    uint16_t type = ldns_rr_get_type(rr);
+    ldns_rr_class cls = ldns_rr_get_class(rr);
+    std::string at = where("prerequisite", i, rr);
+    if (ldns_rr_ttl(rr) != 0) return fail(LDNS_RCODE_FORMERR, at + ": TTL " + std::to_string(ldns_rr_ttl(rr)) + " (must be 0)");
+    if (!owner.is_at_or_below(apex_)) return fail(LDNS_RCODE_NOTZONE, at + ": owner is outside zone " + apex_.to_text());
+    if (cls == LDNS_RR_CLASS_ANY || cls == LDNS_RR_CLASS_NONE) {
+      if (ldns_rr_rd_count(rr) != 0) return fail(LDNS_RCODE_FORMERR, at + ": RDATA with class " + class_text(cls));
+      if (is_meta(type) && type != LDNS_RR_TYPE_ANY) return fail(LDNS_RCODE_FORMERR, at + ": meta type");
+      bool any = type == LDNS_RR_TYPE_ANY;
+      if (cls == LDNS_RR_CLASS_ANY) {
+        if (any && !wc_.name_in_use(owner)) return fail(LDNS_RCODE_NXDOMAIN, at + ": name is not in use");
+        if (!any && !wc_.find(owner, type)) return fail(LDNS_RCODE_NXRRSET, at + ": RRset does not exist");
+      } else {
+        if (any && wc_.name_in_use(owner)) return fail(LDNS_RCODE_YXDOMAIN, at + ": name is in use");
+        if (!any && wc_.find(owner, type)) return fail(LDNS_RCODE_YXRRSET, at + ": RRset exists");
+      }
+    } else if (cls == LDNS_RR_CLASS_IN) {
+      if (is_meta(type)) return fail(LDNS_RCODE_FORMERR, at + ": meta type with class IN");
+      Key key{owner, type};
+      value_sets[key].insert(zone::canonical_rdata(rr));
+      first_rr.emplace(key, i);
+    } else {
+      return fail(LDNS_RCODE_FORMERR, at + ": class is not IN, ANY or NONE");
+    }
+  }
+  for (const auto& [key, want] : value_sets) {
+    const ldns_rr* rr = ldns_rr_list_rr(pres, first_rr[key]);
+    std::string at = where("prerequisite", first_rr[key], rr);
+    auto cur = wc_.find(key.owner, key.type);
+    if (!cur) return fail(LDNS_RCODE_NXRRSET, at + ": RRset does not exist");
+    if (cur->read_only())
+      return fail(LDNS_RCODE_REFUSED, at + ": cannot compare values of a " + cur->read_only_reason());
+    bool same = cur->rdata().size() == want.size();
+    for (const auto& r : cur->rdata()) same = same && want.count(r.canon) > 0;
+    if (!same) return fail(LDNS_RCODE_NXRRSET, at + ": RRset differs from the prerequisite values");
+  }
+  return Outcome{};
+}
+
+Outcome Processor::apply_all() {
+  const ldns_rr_list* ups = updates_of(pkt_);
+  for (size_t i = 0; i < count(ups); ++i) {
+    const ldns_rr* rr = ldns_rr_list_rr(ups, i);
+    Name owner = Name::from_rdf(ldns_rr_owner(rr));
+    uint16_t type = ldns_rr_get_type(rr);
+    switch (ldns_rr_get_class(rr)) {
+      case LDNS_RR_CLASS_IN: {
+        Outcome o = add(i, rr);
+        if (!o.ok()) return o;
+        break;
+      }
+      case LDNS_RR_CLASS_ANY:
+        if (type == LDNS_RR_TYPE_ANY)
+          delete_name(i, owner);
+        else
+          delete_rrset(i, owner, type);
+        break;
+      default:  // NONE (prescan allowed nothing else)
+        delete_rr(i, rr);
+        break;
+    }
+  }
+  // Route 53 limits on the RRsets this UPDATE wrote.
+  for (const auto& key : touched_) {
+    auto set = wc_.find(key.owner, key.type);
+    if (set && set->rdata().size() > zone::kMaxValuesPerRRset)
+      return fail(LDNS_RCODE_REFUSED, key.owner.to_text() + " " + type_text(key.type) + " would hold " +
+                                          std::to_string(set->rdata().size()) + " records; Route 53 allows " +
+                                          std::to_string(zone::kMaxValuesPerRRset));
+  }
+  return Outcome{};
+}
+
+// §3.4.2.2 with the CNAME, SOA and TTL rules.
+Outcome Processor::add(size_t i, const ldns_rr* rr) {
+  Name owner = Name::from_rdf(ldns_rr_owner(rr));
+  uint16_t type = ldns_rr_get_type(rr);
+  uint32_t ttl = ldns_rr_ttl(rr);
+  std::string at = where("update", i, rr);
+
+  if (type == LDNS_RR_TYPE_SOA) {
+    if (!(owner == apex_)) {
+      ignore(i, rr, "SOA add below the apex");
+      return Outcome{};
+    }
+    if (ldns_rr_rd_count(rr) != 7) return fail(LDNS_RCODE_FORMERR, at + ": SOA without 7 fields");
+    uint32_t serial = ldns_rdf2native_int32(ldns_rr_rdf(rr, 2));
+    // Replace only with a greater serial (RFC 2136 §3.4.2.2 text, BIND check_soa_increment()):
+    // greater than the working copy's serial and than the mirror's, so that several UPDATEs in
+    // one batch can never move the serial backwards overall (RFC 1982 is not transitive).
+    if (!dns::serial_gt(serial, wc_.serial()) || !dns::serial_gt(serial, wc_.base().serial())) {
+      ignore(i, rr, "SOA serial " + std::to_string(serial) + " is not greater than " + std::to_string(wc_.serial()));
+      return Outcome{};
+    }
+    auto next = zone::soa_from_update(wc_.soa(), rr);
+    if (!next.ok()) return fail(LDNS_RCODE_REFUSED, at + ": " + next.status().message());
+    put(std::move(*next));
+    return Outcome{};
+  }
+
+  auto at_name = wc_.at_name(owner);
+  bool has_cname = false, has_other = false;
+  for (const auto& s : at_name) (s->type() == LDNS_RR_TYPE_CNAME ? has_cname : has_other) = true;
+  if (type == LDNS_RR_TYPE_CNAME && has_other) {
+    ignore(i, rr, "CNAME beside other data");
+    return Outcome{};
+  }
+  if (type != LDNS_RR_TYPE_CNAME && has_cname) {
+    ignore(i, rr, "data beside a CNAME");
+    return Outcome{};
+  }
+
+  auto rd = zone::Rdata::from_rr(rr);
+  if (!rd.ok()) return fail(LDNS_RCODE_REFUSED, at + ": value Route 53 cannot hold: " + rd.status().message());
+  auto cur = wc_.find(owner, type);
+  if (type == LDNS_RR_TYPE_CNAME) {  // only one CNAME: a new one replaces the old one
+    if (cur && cur->contains(rd->canon) && cur->ttl_s() == ttl) {
+      ignore(i, rr, "duplicate");
+      return Outcome{};
+    }
+    put(RRset::make(owner, type, ttl, {std::move(*rd)}, cur ? cur->stored()[0].name : ""));
+    return Outcome{};
+  }
+  if (!cur) {
+    put(RRset::make(owner, type, ttl, {std::move(*rd)}));
+  } else if (cur->contains(rd->canon)) {
+    if (cur->ttl_s() == ttl)
+      ignore(i, rr, "duplicate");
+    else
+      put(cur->with_ttl(ttl));  // same record, new TTL: the RRset takes it (BIND)
+  } else {
+    put(cur->with_added(std::move(*rd), ttl));  // RFC 2181 §5.2: one TTL, the added RR's
+  }
+  return Outcome{};
+}
+
+// §3.4.2.3: delete an RRset; the apex SOA and NS are kept.
+void Processor::delete_rrset(size_t i, const Name& owner, uint16_t type) {
+  if (owner == apex_ && (type == LDNS_RR_TYPE_SOA || type == LDNS_RR_TYPE_NS)) {
+    ignored_.push_back("update RR " + std::to_string(i + 1) + ": delete of the apex " + type_text(type) + " (ignored)");
+    return;
+  }
+  if (wc_.find(owner, type)) erase(owner, type);
+}
+
+// §3.4.2.3: delete all RRsets at a name; at the apex SOA and NS stay.
+void Processor::delete_name(size_t, const Name& owner) {
+  for (const auto& s : wc_.at_name(owner)) {
+    if (owner == apex_ && (s->type() == LDNS_RR_TYPE_SOA || s->type() == LDNS_RR_TYPE_NS)) continue;
+    erase(owner, s->type());
+  }
+}
+
+// §3.4.2.4: delete one RR. SOA never; apex NS never (Route 53 owns the set; the RFC keeps only
+// the last one, route53d keeps them all).
+void Processor::delete_rr(size_t i, const ldns_rr* rr) {
+  Name owner = Name::from_rdf(ldns_rr_owner(rr));
+  uint16_t type = ldns_rr_get_type(rr);
+  if (type == LDNS_RR_TYPE_SOA || (type == LDNS_RR_TYPE_NS && owner == apex_)) {
+    ignore(i, rr, "delete of an SOA or apex NS record");
+    return;
+  }
+  auto cur = wc_.find(owner, type);
+  if (!cur) return;
+  std::string canon = zone::canonical_rdata(rr);
+  if (!cur->contains(canon)) return;
+  auto rest = cur->without(canon);
+  if (rest)
+    put(std::move(rest));
+  else
+    erase(owner, type);
+}
+
+}  // namespace
+
+const char* rcode_name(ldns_pkt_rcode rcode) {
+  switch (rcode) {
+    case LDNS_RCODE_NOERROR: return "NOERROR";
+    case LDNS_RCODE_FORMERR: return "FORMERR";
+    case LDNS_RCODE_SERVFAIL: return "SERVFAIL";
+    case LDNS_RCODE_NXDOMAIN: return "NXDOMAIN";
+    case LDNS_RCODE_NOTIMPL: return "NOTIMP";
+    case LDNS_RCODE_REFUSED: return "REFUSED";
+    case LDNS_RCODE_YXDOMAIN: return "YXDOMAIN";
+    case LDNS_RCODE_YXRRSET: return "YXRRSET";
+    case LDNS_RCODE_NXRRSET: return "NXRRSET";
+    case LDNS_RCODE_NOTAUTH: return "NOTAUTH";
+    case LDNS_RCODE_NOTZONE: return "NOTZONE";
+  }
+  return "RCODE?";
+}
+
+Outcome read_zone_section(const ldns_pkt* pkt, zone::Name* zone) {
+  const ldns_rr_list* q = ldns_pkt_question(pkt);
+  size_t n = count(q);
+  if (n != 1 || ldns_pkt_qdcount(pkt) != 1)
+    return fail(LDNS_RCODE_FORMERR, "zone section has " + std::to_string(n) + " entries (must be 1)");
+  const ldns_rr* z = ldns_rr_list_rr(q, 0);
+  if (ldns_rr_get_type(z) != LDNS_RR_TYPE_SOA)
+    return fail(LDNS_RCODE_FORMERR, "zone section type is " + type_text(ldns_rr_get_type(z)) + " (must be SOA)");
+  *zone = Name::from_rdf(ldns_rr_owner(z));
+  if (ldns_rr_get_class(z) != LDNS_RR_CLASS_IN)
+    return fail(LDNS_RCODE_NOTAUTH, "zone class " + class_text(ldns_rr_get_class(z)) + " is not served");
+  return Outcome{};
+}
+
+Outcome apply(const ldns_pkt* pkt, const Grant& grant, zone::WorkingCopy& wc) {
+  return Processor(pkt, grant, wc).run();
+}
+
+}  // namespace r53d::update

@@ -1,0 +1,39 @@
+// The seam between Route 53 text (names, types, Value strings) and ldns data used by the mirror.
+//
+// The real conversion rules (octal escapes, TXT quoting, names in values) live in
+// zone/r53_convert (owned by the `export` work); these functions are the only place the mirror
+// and update code call it, so the mirror does not depend on that module's exact API. Until
+// r53_convert is available they use a small built-in conversion that is exact for names and for
+// values without escapes.
+//
+//   auto owner = zone::name_from_r53("\\052.example.com.");           // Result<Name>
+//   auto rr = zone::rr_from_value(*owner, LDNS_RR_TYPE_TXT, 300, "\"v=spf1 -all\"");
+//   auto v  = zone::value_from_rr(rr->get());                           // "\"v=spf1 -all\""
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "util/status.h"
+#include "zone/name.h"
+
+namespace r53d::zone {
+
+// Route 53 stored name text ("\052.example.com.", octal escapes, dot optional) -> Name.
+Result<Name> name_from_r53(const std::string& text);
+// Name -> the form Route 53 stores and returns: lower-case, trailing dot, every byte other than
+// a-z 0-9 - _ as a three-digit octal escape ("\052.example.com.").
+std::string name_to_r53(const Name& name);
+
+// Type mnemonic ("A", "TXT", "TYPE65534") <-> number. Unknown mnemonic: kInvalidArgument.
+std::string type_to_r53(uint16_t type);
+Result<uint16_t> type_from_r53(const std::string& text);
+
+// One Route 53 Value of an RRset -> an ldns RR (class IN) the caller owns.
+// kInvalidArgument if the value does not parse as that type.
+Result<RrPtr> rr_from_value(const Name& owner, uint16_t type, uint32_t ttl_s, const std::string& value);
+// The RDATA of rr (borrowed) as one Route 53 Value string. kInvalidArgument if it cannot be
+// expressed.
+Result<std::string> value_from_rr(const ldns_rr* rr);
+
+}  // namespace r53d::zone

@@ -1,0 +1,196 @@
+// The in-memory mirror of one Route 53 hosted zone, working copies on top of it, and the
+// compare-and-swap change batch that turns a working copy into one ChangeResourceRecordSets call.
+//
+// Life cycle (what src/commit/ does for each group commit):
+//
+//   auto mirror = zone::Mirror::load(apex, all_record_sets);          // every page of
+//   if (!mirror.ok()) ...                                              // ListResourceRecordSets
+//
+//   zone::WorkingCopy wc(*mirror);                  // cheap: an empty overlay
+//   for (auto& u : queued_updates) {                // arrival order
+//     auto mark = wc.mark();
+//     update::Outcome o = update::apply(u.pkt, u.grant, wc);   // later UPDATEs see earlier ones
+//     if (o.rcode != LDNS_RCODE_NOERROR) { answer(u, o.rcode); continue; }  // wc already rolled back
+//     if (!wc.size().fits()) { wc.rollback(mark); break; }     // u waits for the next batch
+//     u.in_batch = true;
+//   }
+//   zone::Batch batch = zone::diff(wc);            // exact DELETEs + CREATEs + SOA serial bump
+//   if (batch.empty()) { answer NOERROR to all; }  // nothing changed: no API call, no bump
+//   send ChangeResourceRecordSets(batch.changes):
+//     accepted (200) -> mirror->commit(batch); answer NOERROR; poll GetChange for batch.new_serial
+//     InvalidChangeBatch "values provided do not match" / "not found" / "already exists"
+//                    -> compare-and-swap lost: re-read every name of wc.names_to_reload() with
+//                       ListResourceRecordSets, mirror->reload_names(names, sets), start again
+//                       with a fresh WorkingCopy (never answer from the stale view)
+//
+// A working copy refers to its mirror, which must outlive it and must not change while it is in
+// use (commit/reload_names bump Mirror::generation(); Mirror::commit refuses a batch built on an
+// older generation). Nothing here calls back or blocks; no method throws except on allocation
+// failure.
+//
+// Route 53 rules kept here: apex SOA and NS exist and are Route 53's (an update never deletes
+// them; MNAME/RNAME are never changed); read-only RRsets (alias, routing policy, ...; see
+// rrset.h) are kept exactly as read and never appear in a batch.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "r53/model.h"
+#include "util/status.h"
+#include "zone/rrset.h"
+
+namespace r53d::zone {
+
+class Batch;
+
+class Mirror {
+ public:
+  // Builds the mirror of the zone `apex` from every RecordSet ListResourceRecordSets returned.
+  // Sets sharing a name and type (routing-policy groups) become one read-only RRset.
+  // kInvalidArgument: a name outside the zone, a bad name or type, the same (name, type,
+  // SetIdentifier) twice, or no simple SOA RRset with 7 fields at the apex.
+  static Result<Mirror> load(const Name& apex, std::vector<r53::RecordSet> sets);
+
+  const Name& apex() const { return apex_; }
+  // The RRset at (owner, type), or nullptr.
+  RRset::Ptr find(const Name& owner, uint16_t type) const;
+  // Every RRset owned by `owner` (any order is by type number).
+  std::vector<RRset::Ptr> at_name(const Name& owner) const;
+  bool has_name(const Name& owner) const;
+  // Every owner name with at least one RRset, each once.
+  std::vector<Name> names() const;
+  size_t rrset_count() const { return sets_.size(); }
+  // The apex SOA (always present) and its serial.
+  const RRset& soa() const { return *soa_; }
+  uint32_t serial() const { return soa_->soa_serial(); }
+  // Incremented by every successful commit and reload_names.
+  uint64_t generation() const { return generation_; }
+
+  // Applies a batch Route 53 accepted (HTTP 200). kFailedPrecondition, mirror unchanged, if the
+  // batch was built on another generation or does not start from the mirror's current RRsets.
+  // An empty batch is a no-op.
+  Status commit(const Batch& batch);
+
+  // Replaces every RRset owned by one of `names` with what a fresh read returned (`sets`; sets of
+  // other names are ignored, so a ListResourceRecordSets page that runs past the name may be
+  // passed as is). A name absent from `sets` ends up with no RRset. kInvalidArgument, mirror
+  // unchanged, for bad sets or an apex left without a simple SOA.
+  Status reload_names(const std::vector<Name>& names, const std::vector<r53::RecordSet>& sets);
+
+ private:
+  Mirror() = default;
+  Status check_soa();
+  Name apex_;
+  std::map<Key, RRset::Ptr> sets_;
+  RRset::Ptr soa_;
+  uint64_t generation_ = 0;
+};
+
+// Groups RecordSets by (name, type) into RRsets (helper of load and reload_names).
+Result<std::map<Key, RRset::Ptr>> group_record_sets(std::vector<r53::RecordSet> sets);
+
+// An overlay on a Mirror where UPDATEs are applied in order. Reads see the overlay first, then
+// the mirror. Every change can be undone back to a mark (an UPDATE that fails half-way leaves
+// nothing behind; the group commit drops an UPDATE that makes the batch too big).
+class WorkingCopy {
+ public:
+  explicit WorkingCopy(const Mirror& base);
+
+  const Mirror& base() const { return *base_; }
+  const Name& apex() const { return base_->apex(); }
+  uint64_t base_generation() const { return base_generation_; }
+
+  // Reads (recorded: see names_to_reload).
+  RRset::Ptr find(const Name& owner, uint16_t type) const;
+  std::vector<RRset::Ptr> at_name(const Name& owner) const;
+  // At least one RRset at owner (an empty non-terminal is not "in use", RFC 2136 §2.4.4).
+  bool name_in_use(const Name& owner) const;
+  const RRset& soa() const;
+  uint32_t serial() const { return soa().soa_serial(); }
+
+  // Writes. put replaces the RRset of set->key() (set must be non-null); erase removes one.
+  void put(RRset::Ptr set);
+  void erase(const Name& owner, uint16_t type);
+
+  struct Mark {
+    size_t undo_size = 0;
+  };
+  Mark mark() const { return Mark{undo_.size()}; }
+  // Undoes every write made after m.
+  void rollback(Mark m);
+
+  // diff(*this) would not be empty.
+  bool changed() const { return differing_ > 0; }
+  // Exactly diff(*this).size, computed without building the batch (O(1) plus the SOA value).
+  BatchSize size() const;
+  // Every owner name read or written so far, plus the apex: what to re-read when the batch
+  // built from this copy loses its compare-and-swap.
+  std::vector<Name> names_to_reload() const;
+
+ private:
+  friend Batch diff(const WorkingCopy& wc);
+  struct Entry {
+    RRset::Ptr set;     // nullptr: erased
+    bool differs = false;
+    BatchSize cost;     // DELETE of the mirror's version + CREATE of this one, when differs
+  };
+  void assign(const Key& key, RRset::Ptr set);
+  Entry make_entry(const Key& key, RRset::Ptr set) const;
+  void account(const Entry& e, bool add);
+  void note_read(const Name& owner) const { read_.insert(owner); }
+
+  const Mirror* base_;
+  uint64_t base_generation_;
+  std::map<Key, Entry> overlay_;
+  struct Undo {
+    Key key;
+    std::optional<Entry> before;  // nullopt: the key was not in the overlay
+  };
+  std::vector<Undo> undo_;
+  BatchSize cost_;       // sum of cost over differing entries
+  size_t differing_ = 0;
+  bool soa_differs_ = false;
+  mutable std::set<Name> read_;
+};
+
+// One compare-and-swap change batch: the body of one ChangeResourceRecordSets request.
+class Batch {
+ public:
+  struct Swap {
+    Key key;
+    RRset::Ptr before;  // the mirror's RRset, nullptr if none
+    RRset::Ptr after;   // the new RRset, nullptr if deleted
+  };
+
+  bool empty() const { return changes.empty(); }
+  // Distinct owner names the batch writes (always includes the apex when not empty).
+  std::vector<Name> names() const;
+
+  // In request order: the DELETE of the exact old SOA, DELETEs of the exact stored version of
+  // every changed RRset, CREATEs of the new versions, the CREATE of the new SOA. (An RRset that
+  // is replaced appears as DELETE + CREATE: the DELETE is the lock, Route 53 refuses it if the
+  // stored set differs.)
+  std::vector<r53::Change> changes;
+  std::vector<Swap> swaps;        // what commit() applies to the mirror, SOA included
+  uint32_t old_serial = 0;        // serial of the mirror's SOA
+  uint32_t new_serial = 0;        // serial after the batch (old + 1, or what an UPDATE set)
+  BatchSize size;                 // == size_of_changes(changes)
+  uint64_t base_generation = 0;
+};
+
+// The batch that turns the mirror into the working copy: for each RRset that differs, a DELETE
+// of its exact stored version and/or a CREATE of the new one, plus the SOA pair: the exact old
+// SOA out and the SOA with serial + 1 (RFC 1982, never 0) in — unless the working copy's SOA
+// already differs (an UPDATE set a higher serial), in which case that SOA goes in. Empty when
+// the working copy equals the mirror (no call, no serial bump).
+Batch diff(const WorkingCopy& wc);
+
+// The cost of a change list against the per-request limits (kMaxBatchRecords,
+// kMaxBatchChars): every DELETE and CREATE counted (an UPSERT would count twice).
+BatchSize size_of_changes(const std::vector<r53::Change>& changes);
+
+}  // namespace r53d::zone
