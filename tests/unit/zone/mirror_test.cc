@@ -1,0 +1,414 @@
+// Tests for the zone mirror, working copies and compare-and-swap batches (src/zone/mirror.cc,
+// src/zone/rrset.cc, src/zone/soa.cc).
+#include "zone/mirror.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/zone/fixture.h"
+#include "zone/soa.h"
+
+namespace r53d::zone {
+namespace {
+
+using testing::dump;
+using testing::N;
+using testing::rs;
+
+RRset::Ptr add_rr(const WorkingCopy& wc, const std::string& owner, uint16_t type, uint32_t ttl, const std::string& value) {
+  auto rd = Rdata::from_value(N(owner), type, ttl, value);
+  EXPECT_TRUE(rd.ok()) << value;
+  auto cur = wc.find(N(owner), type);
+  return cur ? cur->with_added(*rd, ttl) : RRset::make(N(owner), type, ttl, {*rd});
+}
+
+std::string show(const r53::Change& c) {
+  std::string out = std::string(r53::action_name(c.action)) + " " + c.rrset.name + " " + c.rrset.type + " " +
+                    (c.rrset.ttl_s ? std::to_string(*c.rrset.ttl_s) : "-");
+  for (const auto& v : c.rrset.values) out += " [" + v + "]";
+  return out;
+}
+
+std::vector<std::string> show(const Batch& b) {
+  std::vector<std::string> out;
+  for (const auto& c : b.changes) out.push_back(show(c));
+  return out;
+}
+
+const std::string kSoaOld = std::string("[") + testing::kSoaValue + "]";
+const std::string kSoa101 = "[ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. 101 7200 900 1209600 86400]";
+
+// ---- loading ------------------------------------------------------------------------------
+
+TEST(Mirror, LoadsAndLooksUp) {
+  Mirror m = testing::load_example();
+  EXPECT_EQ(m.apex(), N("example.com"));
+  EXPECT_EQ(m.serial(), 100u);
+  EXPECT_EQ(dump(m.find(N("WWW.example.com"), LDNS_RR_TYPE_A)), "300 192.0.2.1 192.0.2.2");
+  EXPECT_EQ(m.find(N("www.example.com"), LDNS_RR_TYPE_AAAA), nullptr);
+  EXPECT_EQ(m.at_name(N("example.com")).size(), 3u);  // NS, SOA, MX
+  EXPECT_TRUE(m.has_name(N("a.b.example.com")));
+  EXPECT_FALSE(m.has_name(N("b.example.com")));  // empty non-terminal
+  EXPECT_TRUE(m.has_name(N("*.wild.example.com")));
+  EXPECT_EQ(m.names().size(), 10u);
+  EXPECT_EQ(m.rrset_count(), 12u);
+  EXPECT_EQ(m.generation(), 0u);
+}
+
+TEST(Mirror, ReadOnlySets) {
+  Mirror m = testing::load_example();
+  auto alias = m.find(N("alias.example.com"), LDNS_RR_TYPE_A);
+  ASSERT_TRUE(alias);
+  EXPECT_TRUE(alias->read_only());
+  EXPECT_EQ(alias->read_only_reason(), "alias record");
+  auto geo = m.find(N("geo.example.com"), LDNS_RR_TYPE_A);
+  ASSERT_TRUE(geo);
+  EXPECT_TRUE(geo->read_only());
+  EXPECT_EQ(geo->stored().size(), 2u);  // both members of the weighted group
+  EXPECT_TRUE(m.find(N("hc.example.com"), LDNS_RR_TYPE_A)->read_only());
+  EXPECT_FALSE(m.find(N("www.example.com"), LDNS_RR_TYPE_A)->read_only());
+  // A set whose values cannot be parsed is kept, read-only, rather than failing the load.
+  auto z = testing::example_zone();
+  z.push_back(rs("odd.example.com.", "A", 60, {"not-an-address"}));
+  auto m2 = Mirror::load(N("example.com"), z);
+  ASSERT_TRUE(m2.ok());
+  EXPECT_TRUE(m2->find(N("odd.example.com"), LDNS_RR_TYPE_A)->read_only());
+}
+
+TEST(Mirror, LoadRejectsBadListings) {
+  struct C {
+    const char* what;
+    std::vector<r53::RecordSet> extra;
+    bool drop_soa;
+  };
+  std::vector<C> cases = {
+      {"name outside the zone", {rs("www.example.org.", "A", 60, {"192.0.2.1"})}, false},
+      {"same set twice", {rs("www.example.com.", "A", 60, {"192.0.2.1"})}, false},
+      {"unknown type", {rs("x.example.com.", "BOGUS", 60, {"1"})}, false},
+      {"no SOA", {}, true},
+  };
+  for (const auto& c : cases) {
+    auto z = testing::example_zone();
+    if (c.drop_soa) z.erase(z.begin());
+    for (const auto& e : c.extra) z.push_back(e);
+    auto m = Mirror::load(N("example.com"), z);
+    EXPECT_FALSE(m.ok()) << c.what;
+    if (!m.ok()) {
+      EXPECT_EQ(m.status().code(), Code::kInvalidArgument) << c.what;
+    }
+  }
+}
+
+// ---- working copy -------------------------------------------------------------------------
+
+TEST(WorkingCopy, OverlaysTheMirror) {
+  Mirror m = testing::load_example();
+  WorkingCopy wc(m);
+  EXPECT_FALSE(wc.changed());
+  wc.put(add_rr(wc, "new.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5"));
+  wc.erase(N("www.example.com"), LDNS_RR_TYPE_A);
+  EXPECT_TRUE(wc.changed());
+  EXPECT_EQ(dump(wc.find(N("new.example.com"), LDNS_RR_TYPE_A)), "60 192.0.2.5");
+  EXPECT_EQ(wc.find(N("www.example.com"), LDNS_RR_TYPE_A), nullptr);
+  EXPECT_FALSE(wc.name_in_use(N("www.example.com")));
+  EXPECT_TRUE(wc.name_in_use(N("new.example.com")));
+  EXPECT_EQ(wc.at_name(N("example.com")).size(), 3u);
+  // The mirror does not move.
+  EXPECT_EQ(dump(m.find(N("www.example.com"), LDNS_RR_TYPE_A)), "300 192.0.2.1 192.0.2.2");
+  EXPECT_EQ(m.find(N("new.example.com"), LDNS_RR_TYPE_A), nullptr);
+}
+
+TEST(WorkingCopy, RollbackToMark) {
+  Mirror m = testing::load_example();
+  WorkingCopy wc(m);
+  wc.put(add_rr(wc, "a.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5"));
+  auto mark = wc.mark();
+  BatchSize before = wc.size();
+  wc.put(add_rr(wc, "a.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.6"));
+  wc.erase(N("www.example.com"), LDNS_RR_TYPE_A);
+  wc.put(add_rr(wc, "b2.example.com", LDNS_RR_TYPE_TXT, 60, "\"x\""));
+  wc.rollback(mark);
+  EXPECT_EQ(dump(wc.find(N("a.example.com"), LDNS_RR_TYPE_A)), "60 192.0.2.5");
+  EXPECT_EQ(dump(wc.find(N("www.example.com"), LDNS_RR_TYPE_A)), "300 192.0.2.1 192.0.2.2");
+  EXPECT_EQ(wc.find(N("b2.example.com"), LDNS_RR_TYPE_TXT), nullptr);
+  EXPECT_EQ(wc.size(), before);
+  wc.rollback(WorkingCopy::Mark{});
+  EXPECT_FALSE(wc.changed());
+  EXPECT_EQ(wc.size(), BatchSize{});
+  EXPECT_TRUE(diff(wc).empty());
+}
+
+TEST(WorkingCopy, NetZeroChangesAreNotChanges) {
+  Mirror m = testing::load_example();
+  WorkingCopy wc(m);
+  auto www = m.find(N("www.example.com"), LDNS_RR_TYPE_A);
+  wc.erase(N("www.example.com"), LDNS_RR_TYPE_A);
+  wc.put(www);
+  wc.put(add_rr(wc, "n.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5"));
+  wc.erase(N("n.example.com"), LDNS_RR_TYPE_A);
+  EXPECT_FALSE(wc.changed());
+  EXPECT_TRUE(diff(wc).empty());
+  EXPECT_EQ(diff(wc).new_serial, 100u);
+}
+
+TEST(WorkingCopy, NamesToReloadCoverReadsAndWrites) {
+  Mirror m = testing::load_example();
+  WorkingCopy wc(m);
+  (void)wc.find(N("probe.example.com"), LDNS_RR_TYPE_A);
+  (void)wc.name_in_use(N("other.example.com"));
+  wc.put(add_rr(wc, "w.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5"));
+  auto names = wc.names_to_reload();
+  for (const char* n : {"example.com", "probe.example.com", "other.example.com", "w.example.com"})
+    EXPECT_NE(std::find(names.begin(), names.end(), N(n)), names.end()) << n;
+}
+
+// ---- diff: the compare-and-swap batch -----------------------------------------------------
+
+TEST(Diff, CreateDeleteReplaceAndSoaBump) {
+  struct C {
+    const char* what;
+    std::function<void(WorkingCopy&)> edit;
+    std::vector<std::string> want;
+  };
+  std::vector<C> cases = {
+      {"nothing", [](WorkingCopy&) {}, {}},
+      {"create",
+       [](WorkingCopy& wc) { wc.put(add_rr(wc, "new.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5")); },
+       {"DELETE example.com. SOA 900 " + kSoaOld, "CREATE new.example.com. A 60 [192.0.2.5]",
+        "CREATE example.com. SOA 900 " + kSoa101}},
+      {"delete",
+       [](WorkingCopy& wc) { wc.erase(N("www.example.com"), LDNS_RR_TYPE_A); },
+       {"DELETE example.com. SOA 900 " + kSoaOld, "DELETE www.example.com. A 300 [192.0.2.1] [192.0.2.2]",
+        "CREATE example.com. SOA 900 " + kSoa101}},
+      {"replace keeps stored text of existing values",
+       [](WorkingCopy& wc) { wc.put(add_rr(wc, "example.com", LDNS_RR_TYPE_MX, 60, "20 mx2.example.com.")); },
+       {"DELETE example.com. SOA 900 " + kSoaOld, "DELETE example.com. MX 300 [10 Mail.Example.com]",
+        "CREATE example.com. MX 60 [10 Mail.Example.com] [20 mx2.example.com.]", "CREATE example.com. SOA 900 " + kSoa101}},
+      {"wildcard name in Route 53 form",
+       [](WorkingCopy& wc) { wc.put(add_rr(wc, "*.wild.example.com", LDNS_RR_TYPE_A, 300, "192.0.2.43")); },
+       {"DELETE example.com. SOA 900 " + kSoaOld, "DELETE \\052.wild.example.com. A 300 [192.0.2.42]",
+        "CREATE \\052.wild.example.com. A 300 [192.0.2.42] [192.0.2.43]", "CREATE example.com. SOA 900 " + kSoa101}},
+      {"deletes come before creates (CNAME swap)",
+       [](WorkingCopy& wc) {
+         wc.erase(N("cname.example.com"), LDNS_RR_TYPE_CNAME);
+         wc.put(add_rr(wc, "cname.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.8"));
+         wc.put(add_rr(wc, "aaa.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.9"));
+       },
+       {"DELETE example.com. SOA 900 " + kSoaOld, "DELETE cname.example.com. CNAME 300 [www.example.com]",
+        "CREATE aaa.example.com. A 60 [192.0.2.9]", "CREATE cname.example.com. A 60 [192.0.2.8]",
+        "CREATE example.com. SOA 900 " + kSoa101}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    Mirror m = testing::load_example();
+    WorkingCopy wc(m);
+    c.edit(wc);
+    Batch b = diff(wc);
+    EXPECT_EQ(show(b), c.want);
+    EXPECT_EQ(b.size, size_of_changes(b.changes));
+    EXPECT_EQ(wc.size(), b.size);
+    EXPECT_EQ(b.old_serial, 100u);
+    EXPECT_EQ(b.new_serial, c.want.empty() ? 100u : 101u);
+  }
+}
+
+TEST(Diff, DeleteIsTheExactStoredRecordSet) {
+  auto z = testing::example_zone();
+  // A stored set with fields DNS does not carry must come back verbatim in the DELETE.
+  r53::RecordSet odd = rs("Odd.Example.com", "TXT", 86400, {"\"b\"", "\"a\"", "\"c\""});
+  z.push_back(odd);
+  auto m = Mirror::load(N("example.com"), z);
+  ASSERT_TRUE(m.ok());
+  WorkingCopy wc(*m);
+  auto cur = wc.find(N("odd.example.com"), LDNS_RR_TYPE_TXT);
+  ASSERT_TRUE(cur);
+  wc.put(cur->without(cur->rdata()[1].canon));
+  Batch b = diff(wc);
+  ASSERT_EQ(b.changes.size(), 4u);
+  EXPECT_EQ(b.changes[1].action, r53::Action::kDelete);
+  EXPECT_EQ(b.changes[1].rrset, odd);  // name text, TTL, values and their order as stored
+  EXPECT_EQ(show(b.changes[2]), "CREATE Odd.Example.com TXT 86400 [\"b\"] [\"c\"]");
+}
+
+TEST(Diff, SoaSetByAnUpdateIsKept) {
+  Mirror m = testing::load_example();
+  WorkingCopy wc(m);
+  auto soa = soa_with_serial(m.soa(), 5000);
+  ASSERT_TRUE(soa.ok());
+  wc.put(*soa);
+  Batch only_soa = diff(wc);
+  EXPECT_EQ(show(only_soa),
+            (std::vector<std::string>{"DELETE example.com. SOA 900 " + kSoaOld,
+                                      "CREATE example.com. SOA 900 [ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. "
+                                      "5000 7200 900 1209600 86400]"}));
+  wc.put(add_rr(wc, "n.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5"));
+  Batch b = diff(wc);
+  EXPECT_EQ(b.new_serial, 5000u);  // no extra +1
+  EXPECT_EQ(b.changes.size(), 3u);
+  EXPECT_EQ(wc.size(), b.size);
+}
+
+TEST(Diff, SerialWrapsPastZero) {
+  auto z = testing::example_zone();
+  z[0].values[0] = "ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. 4294967295 7200 900 1209600 86400";
+  auto m = Mirror::load(N("example.com"), z);
+  ASSERT_TRUE(m.ok());
+  WorkingCopy wc(*m);
+  wc.erase(N("www.example.com"), LDNS_RR_TYPE_A);
+  Batch b = diff(wc);
+  EXPECT_EQ(b.old_serial, 4294967295u);
+  EXPECT_EQ(b.new_serial, 1u);  // RFC 2136 §7.11: never 0
+  EXPECT_EQ(b.changes.back().rrset.values[0],
+            "ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400");
+}
+
+TEST(Diff, SizeCountsDeleteAndCreateAndDetectsOversize) {
+  Mirror m = testing::load_example();
+  WorkingCopy wc(m);
+  wc.put(add_rr(wc, "www.example.com", LDNS_RR_TYPE_A, 300, "192.0.2.3"));
+  BatchSize s = wc.size();
+  // SOA out + in (2 records), www out (2) + in (3).
+  EXPECT_EQ(s.records, 7u);
+  size_t soa_chars = std::string(testing::kSoaValue).size() * 2;
+  EXPECT_EQ(s.chars, soa_chars + 2 * 9 + 3 * 9);
+  EXPECT_TRUE(s.fits());
+  // 1,000 records is the limit: SOA pair (2) + 998 new single-value sets fits, one more does not.
+  WorkingCopy big(m);
+  for (int i = 0; i < 998; ++i)
+    big.put(add_rr(big, "h" + std::to_string(i) + ".example.com", LDNS_RR_TYPE_A, 60, "192.0.2.1"));
+  EXPECT_EQ(big.size().records, 1000u);
+  EXPECT_TRUE(big.size().fits());
+  auto mark = big.mark();
+  big.put(add_rr(big, "h998.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.1"));
+  EXPECT_FALSE(big.size().fits());
+  EXPECT_EQ(diff(big).size, big.size());
+  big.rollback(mark);
+  EXPECT_TRUE(big.size().fits());
+  // 32,000 characters: a few long TXT values exceed it with few records.
+  WorkingCopy chars(m);
+  std::string v = "\"" + std::string(250, 'x') + "\"";
+  std::string value;
+  for (int i = 0; i < 15; ++i) value += (i ? " " : "") + v;  // ~3,800 characters per value
+  for (int i = 0; i < 9; ++i) chars.put(add_rr(chars, "t" + std::to_string(i) + ".example.com", LDNS_RR_TYPE_TXT, 60, value));
+  EXPECT_LT(chars.size().records, 20u);
+  EXPECT_FALSE(chars.size().fits());
+  EXPECT_EQ(diff(chars).size, chars.size());
+}
+
+TEST(Diff, SizeOfChangesCountsUpsertTwiceAndAliasOnce) {
+  r53::RecordSet alias;
+  alias.name = "a.example.com.";
+  alias.type = "A";
+  alias.alias_target = r53::AliasTarget{"Z1", "x.example.com.", false};
+  std::vector<r53::Change> changes = {
+      {r53::Action::kCreate, rs("x.example.com.", "A", 60, {"192.0.2.1", "192.0.2.22"})},
+      {r53::Action::kUpsert, rs("y.example.com.", "TXT", 60, {"\"abc\""})},
+      {r53::Action::kDelete, alias},
+  };
+  EXPECT_EQ(size_of_changes(changes), (BatchSize{2 + 2 + 1, 19 + 10}));
+}
+
+// ---- commit and reload --------------------------------------------------------------------
+
+TEST(Mirror, CommitAppliesTheBatch) {
+  Mirror m = testing::load_example();
+  WorkingCopy wc(m);
+  wc.put(add_rr(wc, "new.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5"));
+  wc.erase(N("www.example.com"), LDNS_RR_TYPE_A);
+  Batch b = diff(wc);
+  ASSERT_TRUE(m.commit(b).ok());
+  EXPECT_EQ(m.generation(), 1u);
+  EXPECT_EQ(m.serial(), 101u);
+  EXPECT_EQ(dump(m.find(N("new.example.com"), LDNS_RR_TYPE_A)), "60 192.0.2.5");
+  EXPECT_EQ(m.find(N("www.example.com"), LDNS_RR_TYPE_A), nullptr);
+  // The mirror now holds exactly what was CREATEd: the next DELETE will match Route 53.
+  EXPECT_EQ(m.find(N("new.example.com"), LDNS_RR_TYPE_A)->stored()[0], b.changes[2].rrset);
+  EXPECT_EQ(m.soa().stored()[0], b.changes.back().rrset);
+  // A batch built on the old generation is refused, and changes nothing.
+  EXPECT_EQ(m.commit(b).code(), Code::kFailedPrecondition);
+  EXPECT_EQ(m.generation(), 1u);
+  // The next working copy starts from the committed state.
+  WorkingCopy wc2(m);
+  wc2.erase(N("new.example.com"), LDNS_RR_TYPE_A);
+  Batch b2 = diff(wc2);
+  EXPECT_EQ(b2.old_serial, 101u);
+  EXPECT_EQ(b2.new_serial, 102u);
+  EXPECT_EQ(show(b2.changes[1]), "DELETE new.example.com. A 60 [192.0.2.5]");
+  EXPECT_TRUE(m.commit(b2).ok());
+  EXPECT_TRUE(m.commit(diff(WorkingCopy(m))).ok());  // empty batch: no-op
+  EXPECT_EQ(m.generation(), 2u);
+}
+
+TEST(Mirror, ReloadNamesReplacesOnlyThoseNames) {
+  Mirror m = testing::load_example();
+  std::vector<r53::RecordSet> fresh = {
+      rs("example.com.", "SOA", 900, {"ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. 150 7200 900 1209600 86400"}),
+      rs("example.com.", "NS", 172800, {"ns-1.awsdns-01.org.", "ns-2.awsdns-02.co.uk."}),
+      rs("www.example.com.", "AAAA", 300, {"2001:db8::1"}),
+      rs("zzz.example.com.", "A", 300, {"192.0.2.200"}),  // another name on the page: ignored
+  };
+  ASSERT_TRUE(m.reload_names({N("example.com"), N("www.example.com"), N("mail.example.com")}, fresh).ok());
+  EXPECT_EQ(m.generation(), 1u);
+  EXPECT_EQ(m.serial(), 150u);
+  EXPECT_EQ(m.find(N("example.com"), LDNS_RR_TYPE_MX), nullptr);  // gone from the apex
+  EXPECT_EQ(m.find(N("www.example.com"), LDNS_RR_TYPE_A), nullptr);
+  EXPECT_EQ(dump(m.find(N("www.example.com"), LDNS_RR_TYPE_AAAA)), "300 2001:db8::1");
+  EXPECT_EQ(m.find(N("mail.example.com"), LDNS_RR_TYPE_A), nullptr);
+  EXPECT_EQ(m.find(N("zzz.example.com"), LDNS_RR_TYPE_A), nullptr);
+  EXPECT_EQ(dump(m.find(N("txt.example.com"), LDNS_RR_TYPE_TXT)), "300 \"hello world\"");  // untouched
+  // Reloading the apex without an SOA is refused and leaves the mirror as it was.
+  EXPECT_FALSE(m.reload_names({N("example.com")}, {}).ok());
+  EXPECT_EQ(m.serial(), 150u);
+  EXPECT_EQ(m.generation(), 1u);
+}
+
+TEST(Mirror, StaleBatchAfterReloadIsRefused) {
+  Mirror m = testing::load_example();
+  WorkingCopy wc(m);
+  wc.erase(N("www.example.com"), LDNS_RR_TYPE_A);
+  Batch b = diff(wc);
+  ASSERT_TRUE(m.reload_names({N("www.example.com")}, {rs("www.example.com.", "A", 60, {"192.0.2.9"})}).ok());
+  EXPECT_EQ(m.commit(b).code(), Code::kFailedPrecondition);
+  EXPECT_EQ(dump(m.find(N("www.example.com"), LDNS_RR_TYPE_A)), "60 192.0.2.9");
+}
+
+TEST(Soa, WithSerialAndFromUpdateKeepMnameRname) {
+  Mirror m = testing::load_example();
+  auto s = soa_with_serial(m.soa(), 7);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ((*s)->soa_serial(), 7u);
+  EXPECT_EQ((*s)->ttl_s(), 900u);
+  EXPECT_EQ((*s)->stored()[0].values[0], "ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. 7 7200 900 1209600 86400");
+  auto rr = testing::rr_from_text("example.com. 60 IN SOA evil.example.net. root.evil.example.net. 9 1 2 3 4");
+  auto u = soa_from_update(m.soa(), rr.get());
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ((*u)->ttl_s(), 60u);
+  EXPECT_EQ((*u)->stored()[0].values[0], "ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. 9 1 2 3 4");
+  auto list = (*u)->to_rr_list();
+  ASSERT_EQ(ldns_rr_list_rr_count(list.get()), 1u);
+  const ldns_rr* out = ldns_rr_list_rr(list.get(), 0);
+  EXPECT_EQ(ldns_rr_ttl(out), 60u);
+  EXPECT_EQ(Name::from_rdf(ldns_rr_rdf(out, 0)), N("ns-2048.awsdns-64.net"));
+  EXPECT_EQ(ldns_rdf2native_int32(ldns_rr_rdf(out, 2)), 9u);
+  EXPECT_EQ(ldns_rdf2native_int32(ldns_rr_rdf(out, 6)), 4u);
+  EXPECT_FALSE(soa_with_serial(*m.find(N("www.example.com"), LDNS_RR_TYPE_A), 1).ok());
+}
+
+TEST(RRset, CanonicalRdataIgnoresCaseOfEmbeddedNamesOnly) {
+  auto a = testing::rr_from_text("x.example.com. 300 IN MX 10 Mail.Example.COM.");
+  auto b = testing::rr_from_text("y.example.com. 60 IN MX 10 mail.example.com.");
+  EXPECT_EQ(canonical_rdata(a.get()), canonical_rdata(b.get()));
+  auto t1 = testing::rr_from_text("x.example.com. 300 IN TXT \"ABC\"");
+  auto t2 = testing::rr_from_text("x.example.com. 300 IN TXT \"abc\"");
+  EXPECT_NE(canonical_rdata(t1.get()), canonical_rdata(t2.get()));
+  EXPECT_TRUE(is_route53_type(LDNS_RR_TYPE_HTTPS));
+  EXPECT_TRUE(is_route53_type(LDNS_RR_TYPE_CAA));
+  EXPECT_FALSE(is_route53_type(LDNS_RR_TYPE_DNSKEY));
+  EXPECT_FALSE(is_route53_type(LDNS_RR_TYPE_DHCID));
+  EXPECT_FALSE(is_route53_type(LDNS_RR_TYPE_NSEC3));
+  int n = 0;
+  for (int t = 0; t < 65536; ++t) n += is_route53_type(static_cast<uint16_t>(t));
+  EXPECT_EQ(n, 17);
+}
+
+}  // namespace
+}  // namespace r53d::zone
