@@ -1,10 +1,8 @@
 // The seam between Route 53 text (names, types, Value strings) and ldns data used by the mirror.
 //
-// The real conversion rules (octal escapes, TXT quoting, names in values) live in
-// zone/r53_convert (owned by the `export` work); these functions are the only place the mirror
-// and update code call it, so the mirror does not depend on that module's exact API. Until
-// r53_convert is available they use a small built-in conversion that is exact for names and for
-// values without escapes.
+// The conversion rules (octal escapes, TXT quoting, names in values) live in zone/r53_convert;
+// these functions are the only place the mirror and update code call it, so the mirror does not
+// depend on that module's exact API.
 //
 //   auto owner = zone::name_from_r53("\\052.example.com.");           // Result<Name>
 //   auto rr = zone::rr_from_value(*owner, LDNS_RR_TYPE_TXT, 300, "\"v=spf1 -all\"");
@@ -25,7 +23,8 @@ Result<Name> name_from_r53(const std::string& text);
 // a-z 0-9 - _ as a three-digit octal escape ("\052.example.com.").
 std::string name_to_r53(const Name& name);
 
-// Type mnemonic ("A", "TXT", "TYPE65534") <-> number. Unknown mnemonic: kInvalidArgument.
+// Type number -> mnemonic ("A", "TYPE65534"); mnemonic -> number for the 17 Route 53 types
+// (anything else: kInvalidArgument).
 std::string type_to_r53(uint16_t type);
 Result<uint16_t> type_from_r53(const std::string& text);
 
