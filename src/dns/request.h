@@ -50,6 +50,8 @@ struct RequestCheck {
   std::string reason;                 // one phrase for the log line when action != kServe
 
   const Edns& edns() const { static const Edns kNone; return scan ? scan->edns : kNone; }
+  // For log lines: the TSIG key name of the request ("update-key.") or "-" if unsigned/unparsed.
+  std::string key_name() const { return tsig.record ? name_to_text(tsig.record->key_name) : "-"; }
 };
 
 // Examines `wire` (one complete message as received). Never fails; see RequestAction. Order:
@@ -63,6 +65,8 @@ size_t max_reply_size(const Edns& edns, bool tcp);
 // Builds an error reply without OPT/TSIG: the request's ID and opcode, QR, RD copied, rcode (low 4
 // bits), the question section copied verbatim when the request's structure was readable. Pass it
 // through finish_reply() to add OPT (with the extended rcode bits for BADVERS) and TSIG.
+// It is also the whole UPDATE reply, success included: BIND's shape (zone section only,
+// dns-protocol.md §1.9), which every client accepts.
 std::vector<uint8_t> make_error_reply(std::span<const uint8_t> request, const RequestCheck& rc, uint16_t rcode);
 
 // Finishes a reply built without OPT and TSIG (e.g. by ldns or make_error_reply): sets the header

@@ -68,6 +68,7 @@ class TcpConn {
   TcpConn& operator=(const TcpConn&) = delete;
 
   void start();
+  void parse_messages();
   // Queues one framed reply and writes what the socket takes now.
   void send(const std::vector<uint8_t>& wire);
   void request_done();      // one pipelined request answered or dropped
@@ -81,7 +82,6 @@ class TcpConn {
   void on_readable();
   void on_writable();
   void on_idle();
-  void parse_messages();
   void update_reading();
   void arm_idle();
   void maybe_finish();
@@ -127,6 +127,8 @@ class Core : public std::enable_shared_from_this<Core> {
   // From TcpConn.
   void dispatch_tcp(TcpConn& c, std::vector<uint8_t> wire, const SocketAddress& client, const SocketAddress& local);
   void conn_closed(TcpConn& c);
+  // Runs c.parse_messages() after the current callback, if the connection still exists.
+  void schedule_parse(uint64_t conn_id);
   void garbage(Transport t, const SocketAddress& client, const char* why);
   loop::EventBase& loop() { return loop_; }
   const ServerOptions& options() const { return opt_; }
@@ -309,7 +311,9 @@ void TcpConn::request_done() {
   if (pending_ > 0) --pending_;
   if (parsing_) return;  // the parse loop in progress picks up from here
   if (!in_.empty() && !stopped_) {
-    parse_messages();  // pipelined messages buffered while at the cap
+    // Pipelined messages buffered while at the cap: parse them after this callback, so that
+    // Responder::respond() never calls back into the Handler.
+    core_.schedule_parse(id_);
   } else {
     update_reading();
   }
@@ -490,6 +494,15 @@ void Core::conn_closed(TcpConn& c) {
   conns_.erase(it);
   loop_.defer_delete(std::move(owned));  // we may be inside one of its callbacks
   update_accepting();
+}
+
+void Core::schedule_parse(uint64_t conn_id) {
+  loop_.defer([weak = weak_from_this(), conn_id] {
+    auto core = weak.lock();
+    if (!core) return;
+    auto it = core->conns_.find(conn_id);
+    if (it != core->conns_.end()) it->second->parse_messages();
+  });
 }
 
 void Core::garbage(Transport t, const SocketAddress& client, const char* why) {

@@ -85,7 +85,8 @@ class Responder {
 
   // Sends `wire` (a complete DNS message; TCP framing is added here). Later calls are ignored.
   // No-op (logged at debug level) if the connection closed or the Server is gone. Never calls
-  // back into the Handler.
+  // back into the Handler (pipelined messages waiting behind this one are dispatched after the
+  // current callback returns).
   void respond(std::vector<uint8_t> wire);
   // Gives up the request without a reply.
   void drop();
@@ -125,6 +126,7 @@ struct ServerStats {
   size_t outstanding = 0;            // requests handed to the Handler and not yet answered/dropped
 };
 
+// Owned by the daemon; must not be destroyed from inside Handler::handle().
 class Server {
  public:
   // Binds UDP and TCP on every address (SO_REUSEADDR, IPV6_V6ONLY for IPv6, non-blocking) and

@@ -229,6 +229,7 @@ TEST(Server, TcpPipelineCapPausesReading) {
   h.pump_for(50);
   EXPECT_EQ(h.held_.size(), 2u);  // the rest waits in buffers
   h.held_[0].responder.respond(h.held_[0].req.wire);
+  EXPECT_EQ(h.held_.size(), 2u);  // respond() never calls back into the handler
   ASSERT_TRUE(h.pump_until([&] { return h.held_.size() == 3; }));
   h.held_[1].responder.drop();
   h.held_[2].responder.drop();
