@@ -24,7 +24,7 @@ struct Fixture {
   const char* hex;  // the datagram it sent, signed with key "update-key" and kSecret
 };
 
-// Captured with tests' helper /tmp/tsigcap/cap.py: `nsupdate -y ALG:update-key:SECRET` (zone
+// Captured with tests/unit/dns/capture_fixtures.py: `nsupdate -y ALG:update-key:SECRET` (zone
 // example.com, update add www.example.com 300 A 192.0.2.1), knsupdate, `dig -y`/`kdig -y` SOA.
 const Fixture kFixtures[] = {
     {"nsupdate", "hmac-md5",
