@@ -177,7 +177,10 @@ void Route53Client::on_response(uint64_t op_id, Result<HttpResponse> r) {
     return;
   }
   ApiError err = parse_error_response(r->status, r->body, r->header("x-amzn-RequestId"));
-  if (is_throttling_code(err.code)) stats_.throttled++;
+  if (is_throttling_code(err.code)) {
+    stats_.throttled++;
+    limiter_.on_throttled();  // the account's bucket is empty: ours should be too
+  }
   Code code = code_for_aws_error(err.http_status, err.code);
   Status status(code, err.to_string());  // before err is moved (argument order is unspecified)
   retry_or_fail(op_id, std::move(status), std::move(err));

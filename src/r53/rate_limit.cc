@@ -10,39 +10,49 @@
 namespace r53d::r53 {
 
 TokenBucket::TokenBucket(double rate_per_s, double burst, int64_t now_ms)
-    : rate_(rate_per_s), burst_(std::max(1.0, burst)), tokens_(burst_), last_ms_(now_ms) {}
+    : rate_u_per_ms_(rate_per_s > 0 ? std::max<int64_t>(1, std::llround(rate_per_s * 1000.0)) : 0),
+      burst_u_(static_cast<int64_t>(std::llround(std::max(1.0, burst) * kUnit))),
+      tokens_u_(burst_u_),
+      last_ms_(now_ms) {}
 
 void TokenBucket::refill(int64_t now_ms) {
   if (now_ms <= last_ms_) return;  // a clock that goes back adds nothing
-  tokens_ = std::min(burst_, tokens_ + static_cast<double>(now_ms - last_ms_) * rate_ / 1000.0);
+  int64_t dt = now_ms - last_ms_;
+  // Cap dt first so the product cannot overflow after a long idle period.
+  int64_t full_ms = rate_u_per_ms_ ? burst_u_ / rate_u_per_ms_ + 1 : 0;
+  tokens_u_ = std::min(burst_u_, tokens_u_ + std::min(dt, full_ms) * rate_u_per_ms_);
   last_ms_ = now_ms;
 }
 
 bool TokenBucket::try_take(int64_t now_ms) {
-  if (rate_ <= 0) return true;
+  if (rate_u_per_ms_ == 0) return true;
   refill(now_ms);
-  // A tiny epsilon absorbs rounding (5/s * 200 ms must give exactly one token).
-  if (tokens_ + 1e-9 < 1.0) return false;
-  tokens_ = std::max(0.0, tokens_ - 1.0);
+  if (tokens_u_ < kUnit) return false;
+  tokens_u_ -= kUnit;
   return true;
 }
 
 int64_t TokenBucket::delay_ms(int64_t now_ms) {
-  if (rate_ <= 0) return 0;
+  if (rate_u_per_ms_ == 0) return 0;
   refill(now_ms);
-  if (tokens_ + 1e-9 >= 1.0) return 0;
-  return static_cast<int64_t>(std::ceil((1.0 - tokens_) * 1000.0 / rate_ - 1e-9));
+  if (tokens_u_ >= kUnit) return 0;
+  return (kUnit - tokens_u_ + rate_u_per_ms_ - 1) / rate_u_per_ms_;
+}
+
+void TokenBucket::drain(int64_t now_ms) {
+  refill(now_ms);
+  tokens_u_ = 0;
 }
 
 double TokenBucket::tokens(int64_t now_ms) {
   refill(now_ms);
-  return tokens_;
+  return static_cast<double>(tokens_u_) / kUnit;
 }
 
 RateLimiter::RateLimiter(loop::EventBase& loop, RateLimitOptions options)
     : loop_(loop),
       options_(options),
-      bucket_(options.requests_per_second, options.burst, loop.now_ms()),
+      bucket_(options.requests_per_second, options.burst, loop.now_ms() - options.margin_ms),
       timer_(loop, [this] { pump(); }) {}
 
 uint64_t RateLimiter::acquire(const std::string& queue_key, std::function<void()> ready) {
@@ -73,9 +83,15 @@ void RateLimiter::cancel(uint64_t ticket) {
   }
 }
 
+void RateLimiter::on_throttled() {
+  stats_.drained++;
+  bucket_.drain(loop_.clock().mono_ms() - options_.margin_ms);
+}
+
 void RateLimiter::pump() {
   while (!rotation_.empty()) {
-    int64_t now = loop_.clock().mono_ms();  // not the cached turn time: it may be stale here
+    // Not the cached turn time (it may be stale here), and margin_ms behind (see the header).
+    int64_t now = loop_.clock().mono_ms() - options_.margin_ms;
     int64_t delay = bucket_.delay_ms(now);
     if (delay > 0) {
       timer_.start_once(delay);
@@ -94,9 +110,10 @@ void RateLimiter::pump() {
     waiting_--;
     (void)bucket_.try_take(now);
     stats_.granted++;
-    if (now > w.since_ms) {
+    int64_t real_now = now + options_.margin_ms;
+    if (real_now > w.since_ms) {
       stats_.waited++;
-      stats_.total_wait_ms += now - w.since_ms;
+      stats_.total_wait_ms += real_now - w.since_ms;
     }
     // The callback may acquire or cancel; our state is consistent at this point.
     try {

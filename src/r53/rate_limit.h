@@ -28,6 +28,8 @@ namespace r53d::r53 {
 
 // Classic token bucket: `rate_per_s` tokens per second, at most `burst` stored. Starts full.
 // Time is passed in (monotonic milliseconds), so the bucket itself never reads a clock.
+// Arithmetic is exact (integer micro-tokens, rates to 1/1000 per second), so the bucket never
+// runs ahead of a server counting the same rate: 5/s gives a token every 200 ms, not 199.999.
 class TokenBucket {
  public:
   TokenBucket(double rate_per_s, double burst, int64_t now_ms);
@@ -36,21 +38,30 @@ class TokenBucket {
   bool try_take(int64_t now_ms);
   // Milliseconds from now_ms until a token is available (0 if one is available now).
   int64_t delay_ms(int64_t now_ms);
+  // Empties the bucket (the server said we are over its limit: its bucket is empty too).
+  void drain(int64_t now_ms);
   double tokens(int64_t now_ms);  // for tests and stats
-  double rate_per_s() const { return rate_; }
-  double burst() const { return burst_; }
+  double rate_per_s() const { return static_cast<double>(rate_u_per_ms_) / 1000.0; }
+  double burst() const { return static_cast<double>(burst_u_) / kUnit; }
 
  private:
+  static constexpr int64_t kUnit = 1'000'000;  // micro-tokens per token
   void refill(int64_t now_ms);
-  double rate_;
-  double burst_;
-  double tokens_;
+  int64_t rate_u_per_ms_;  // micro-tokens per millisecond = rate_per_s * 1000; 0: unlimited
+  int64_t burst_u_;
+  int64_t tokens_u_;
   int64_t last_ms_;
 };
 
 struct RateLimitOptions {
   double requests_per_second = 5.0;  // <= 0: unlimited
-  double burst = 5.0;                // tokens that can accumulate while idle (>= 1)
+  // Tokens that can accumulate while idle (>= 1). One less than the server's bucket (5): while
+  // a request travels, the server's full bucket wastes its refill but ours does not, so with
+  // equal sizes we drift one token ahead per slow request and get throttled (seen under load).
+  double burst = 4.0;
+  // Grants run this much behind the bucket, so scheduling and timing jitter between us and
+  // the server does not make us look faster than the rate (costs margin/interval: ~1%).
+  int64_t margin_ms = 2;
 };
 
 class RateLimiter {
@@ -66,6 +77,8 @@ class RateLimiter {
   uint64_t acquire(std::function<void()> ready) { return acquire("", std::move(ready)); }
   // Removes a waiter; its callback is not called. Unknown or already granted tickets: no-op.
   void cancel(uint64_t ticket);
+  // The server answered Throttling: empty the bucket so the next grants wait a full interval.
+  void on_throttled();
 
   size_t waiting() const { return waiting_; }
 
@@ -74,6 +87,7 @@ class RateLimiter {
     uint64_t waited = 0;         // grants that had to wait for a token
     int64_t total_wait_ms = 0;   // sum over grants of (grant time - acquire time)
     size_t max_waiting = 0;
+    uint64_t drained = 0;        // on_throttled() calls
   };
   const Stats& stats() const { return stats_; }
 

@@ -63,6 +63,31 @@ TEST(TokenBucket, ClockGoingBackAddsNothing) {
   EXPECT_EQ(b.delay_ms(1000), 200);
 }
 
+TEST(TokenBucket, NonIntegralIntervalsNeverRunAhead) {
+  // 3/s: a token every 333.33 ms. Greedy takes over 10 s yield exactly 3 + 30, and a token is
+  // never available before its exact time.
+  TokenBucket b(3, 3, 0);
+  int taken = 0;
+  for (int64_t t = 0; t <= 10'000; t++) {
+    while (b.try_take(t)) taken++;
+  }
+  EXPECT_EQ(taken, 33);
+  TokenBucket c(3, 1, 0);
+  EXPECT_TRUE(c.try_take(0));
+  EXPECT_EQ(c.delay_ms(0), 334);
+  EXPECT_FALSE(c.try_take(333));
+  EXPECT_TRUE(c.try_take(334));
+}
+
+TEST(TokenBucket, DrainEmptiesTheBucket) {
+  TokenBucket b(5, 5, 0);
+  b.drain(0);
+  EXPECT_FALSE(b.try_take(0));
+  EXPECT_EQ(b.delay_ms(0), 200);
+  EXPECT_TRUE(b.try_take(200));
+  EXPECT_EQ(b.tokens(200), 0.0);
+}
+
 TEST(TokenBucket, ZeroRateIsUnlimited) {
   TokenBucket b(0, 1, 0);
   for (int i = 0; i < 100; i++) EXPECT_TRUE(b.try_take(0));
@@ -123,6 +148,21 @@ TEST(RateLimiter, PacesGrantsAtTheConfiguredRate) {
   EXPECT_GE(at.back() - at.front(), 195);
   EXPECT_LE(at.back() - at.front(), 400);
   for (size_t i = 1; i < at.size(); i++) EXPECT_GE(at[i] - at[i - 1], 15) << i;
+}
+
+TEST(RateLimiter, ThrottledDrainsTheBucket) {
+  loop::EventBase loop;
+  RateLimiter limiter(loop, {.requests_per_second = 20, .burst = 5, .margin_ms = 0});
+  std::vector<int64_t> at;
+  limiter.acquire([&] {
+    at.push_back(loop.clock().mono_ms());
+    limiter.on_throttled();  // 4 tokens left, but the server says no
+    limiter.acquire([&] { at.push_back(loop.clock().mono_ms()); });
+  });
+  loop.run();
+  ASSERT_EQ(at.size(), 2u);
+  EXPECT_GE(at[1] - at[0], 45);  // a full 50 ms interval, not the burst
+  EXPECT_EQ(limiter.stats().drained, 1u);
 }
 
 TEST(RateLimiter, AcquireFromACallbackJoinsTheLine) {
