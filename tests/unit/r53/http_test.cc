@@ -7,6 +7,12 @@
 #include <event2/keyvalq_struct.h>
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -384,6 +390,59 @@ TEST_F(HttpClientTest, DestructorWithTransfersInFlightIsClean) {
   run_until_done(wait);
   event_free(ev);
   client_.reset();
+}
+
+TEST_F(HttpClientTest, TlsPeerIsVerified) {
+  // A TLS server with a self-signed certificate (openssl s_server): the transfer must fail
+  // verification instead of talking to it.
+  if (access("/usr/bin/openssl", X_OK) != 0) GTEST_SKIP() << "no openssl binary";
+  char dir[] = "/tmp/r53d-tls.XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  std::string d(dir);
+  std::string gen = "/usr/bin/openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+                    "-keyout " + d + "/key.pem -out " + d + "/cert.pem >/dev/null 2>&1";
+  ASSERT_EQ(std::system(gen.c_str()), 0);
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)), 0);
+  socklen_t len = sizeof(sa);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
+  int port = ntohs(sa.sin_port);
+  close(fd);
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null = open("/dev/null", O_RDWR);
+    dup2(null, 0);
+    dup2(null, 1);
+    dup2(null, 2);
+    std::string accept = "127.0.0.1:" + std::to_string(port);
+    std::string cert = d + "/cert.pem", key = d + "/key.pem";
+    execl("/usr/bin/openssl", "openssl", "s_server", "-accept", accept.c_str(), "-cert",
+          cert.c_str(), "-key", key.c_str(), "-www", "-quiet", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Wait until it listens (up to 5 s).
+  for (int i = 0; i < 100; i++) {
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    bool up = connect(c, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) == 0;
+    close(c);
+    if (up) break;
+    usleep(50000);
+  }
+  int pending = 1;
+  Result<HttpResponse> got = Status::internal("not called");
+  HttpRequest req;
+  req.url = "https://127.0.0.1:" + std::to_string(port) + "/";
+  client_->start(std::move(req), [&](Result<HttpResponse> r) { got = std::move(r); pending--; });
+  run_until_done(pending);
+  kill(pid, SIGTERM);
+  waitpid(pid, nullptr, 0);
+  std::system(("rm -rf " + d).c_str());
+  ASSERT_FALSE(got.ok()) << "talked to a server with a self-signed certificate";
+  EXPECT_EQ(got.status().code(), Code::kUnavailable);
+  EXPECT_NE(got.status().message().find("certificate"), std::string::npos) << got.status().message();
 }
 
 }  // namespace
