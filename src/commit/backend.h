@@ -1,0 +1,58 @@
+// The Route 53 operations the group commit needs, behind one small interface: the daemon plugs in
+// Route53Backend (route53_backend.h, on r53::Route53Client); unit tests plug in a fake that
+// accepts, rejects or fails deterministically.
+//
+//   class FakeBackend : public commit::ZoneBackend { ... };   // tests/unit/commit/
+//   commit::Route53Backend real(r53_client);                    // daemon
+//
+// Every callback is called exactly once, later, from the event loop (never before the call
+// returns), unless the backend is destroyed first.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "r53/model.h"
+#include "util/status.h"
+#include "zone/name.h"
+
+namespace r53d::commit {
+
+// The end of one ChangeResourceRecordSets call, after the client's own retries (throttling,
+// PriorRequestNotComplete, 5xx and network errors are retried inside the backend).
+struct ChangeOutcome {
+  Result<r53::ChangeInfo> info = Status::internal("no outcome");
+  // The AWS error response when that is why it failed: code ("InvalidChangeBatch", "Throttling",
+  // ...) and message (every message, joined, for a root InvalidChangeBatch). Empty otherwise.
+  std::string error_code;
+  std::string error_message;
+};
+
+class ZoneBackend {
+ public:
+  using RecordSetsCallback = std::function<void(Result<std::vector<r53::RecordSet>>)>;
+  virtual ~ZoneBackend() = default;
+
+  // Sends one ChangeResourceRecordSets for hosted zone `zone_id` (bare id, "Z...").
+  virtual void change_rrsets(const std::string& zone_id, const r53::ChangeBatch& batch,
+                             std::function<void(ChangeOutcome)> cb) = 0;
+  // Every record set owned by one of `names` (any type). Record sets of other names may be
+  // included (a listing page that runs past a name); the caller filters.
+  virtual void read_names(const std::string& zone_id, const std::vector<zone::Name>& names,
+                          RecordSetsCallback cb) = 0;
+  // Every record set of the zone (all pages of ListResourceRecordSets).
+  virtual void read_zone(const std::string& zone_id, RecordSetsCallback cb) = 0;
+};
+
+// What a failed ChangeResourceRecordSets means for the group commit.
+enum class Rejection {
+  kCasLost,   // InvalidChangeBatch saying the zone differs from the mirror ("not found", "values
+              // provided do not match", "already exists"): re-read the names, rebuild, retry
+  kBadBatch,  // InvalidChangeBatch / InvalidInput for another reason: some UPDATE in the batch is
+              // at fault; split the batch until it is isolated
+  kFailed,    // anything else (retries exhausted, access denied, no such zone): SERVFAIL
+};
+Rejection classify_rejection(const ChangeOutcome& outcome);
+
+}  // namespace r53d::commit

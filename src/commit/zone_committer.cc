@@ -1,0 +1,322 @@
+// Group commit for one hosted zone: queue, working copy, compare-and-swap batch, split on reject.
+#include "commit/zone_committer.h"
+
+#include <algorithm>
+#include <set>
+#include <string_view>
+
+#include "util/crypto.h"
+#include "util/log.h"
+#include "zone/codec.h"
+
+namespace r53d::commit {
+namespace {
+
+// What ListResourceRecordSets returns per page: reading the whole zone costs about this many
+// record sets per call.
+constexpr size_t kListPageSize = 300;
+
+}  // namespace
+
+ZoneCommitter::ZoneCommitter(loop::EventBase& loop, zone::Mirror mirror, std::string zone_id,
+                             ZoneBackend& backend, CommitterOptions options)
+    : loop_(loop),
+      mirror_(std::move(mirror)),
+      zone_id_(std::move(zone_id)),
+      backend_(backend),
+      options_(options),
+      alive_(std::make_shared<bool>(true)) {}
+
+ZoneCommitter::~ZoneCommitter() { *alive_ = false; }
+
+void ZoneCommitter::submit(UpdateRequest req, AnswerFn done) {
+  ++stats_.submitted;
+  prune_answered();
+  // RFC 2136 clients retransmit the identical message (same ID, same TSIG time and MAC).
+  std::string key = req.client + "|" + std::to_string(req.id) + "|" +
+                    sha256(std::string_view(reinterpret_cast<const char*>(req.wire.data()), req.wire.size()));
+  std::weak_ptr<bool> alive = alive_;
+  auto later = [this, alive](AnswerFn fn, UpdateAnswer a) {
+    loop_.defer([alive, fn = std::move(fn), a = std::move(a)] {
+      if (auto p = alive.lock(); p && *p) fn(a);
+    });
+  };
+  if (auto it = pending_by_key_.find(key); it != pending_by_key_.end()) {
+    ++stats_.duplicates;
+    log::debug("zone %s: UPDATE id %u from %s is a retransmission; joins the one waiting",
+               zone_name().c_str(), req.id, req.client.c_str());
+    it->second->waiters.push_back(std::move(done));
+    return;
+  }
+  if (auto it = answered_.find(key); it != answered_.end()) {
+    ++stats_.duplicates;
+    UpdateAnswer a = it->second.answer;
+    a.replayed = true;
+    later(std::move(done), std::move(a));
+    return;
+  }
+  if (!accepting_) {
+    later(std::move(done), UpdateAnswer{LDNS_RCODE_SERVFAIL, "shutting down", false});
+    return;
+  }
+  if (queue_.size() >= options_.max_queue) {
+    later(std::move(done), UpdateAnswer{LDNS_RCODE_SERVFAIL, "commit queue full", false});
+    return;
+  }
+  auto p = std::make_unique<Pending>();
+  p->req = std::move(req);
+  p->dedup_key = std::move(key);
+  p->waiters.push_back(std::move(done));
+  pending_by_key_[p->dedup_key] = p.get();
+  queue_.push_back(std::move(p));
+  schedule_kick();
+}
+
+void ZoneCommitter::schedule_kick() {
+  if (kick_scheduled_) return;
+  kick_scheduled_ = true;
+  std::weak_ptr<bool> alive = alive_;
+  // At the end of the turn: UPDATEs read in the same turn share the batch, and an idle zone
+  // still commits without any added delay.
+  loop_.defer([this, alive] {
+    if (auto p = alive.lock(); !p || !*p) return;
+    kick_scheduled_ = false;
+    kick();
+  });
+}
+
+void ZoneCommitter::kick() {
+  while (!in_flight_ && !reloading_ && !queue_.empty()) build_and_send();
+}
+
+void ZoneCommitter::build_and_send() {
+  auto f = std::make_unique<Flight>();
+  f->wc = std::make_unique<zone::WorkingCopy>(mirror_);
+  zone::WorkingCopy& wc = *f->wc;
+  size_t limit = options_.max_batch_updates ? options_.max_batch_updates : SIZE_MAX;
+  f->from_suspects = suspects_ > 0;
+  if (f->from_suspects) limit = std::min(limit, std::min(std::max<size_t>(split_cap_, 1), suspects_));
+
+  while (!queue_.empty() && f->members.size() < limit) {
+    Pending& p = *queue_.front();
+    auto take = [&]() {
+      PendingPtr out = std::move(queue_.front());
+      queue_.pop_front();
+      if (suspects_ > 0) --suspects_;
+      return out;
+    };
+    if (p.cas_rounds > options_.max_cas_rounds) {
+      answer(take(), {LDNS_RCODE_SERVFAIL,
+                      "the zone kept changing behind route53d (compare-and-swap lost " +
+                          std::to_string(p.cas_rounds) + " times)"});
+      if (f->from_suspects && suspects_ == 0) break;
+      continue;
+    }
+    zone::WorkingCopy::Mark mark = wc.mark();
+    update::Outcome o = update::apply(p.req.pkt.get(), *p.req.grant, wc);
+    if (!o.ok()) {
+      answer(take(), {o.rcode, o.reason()});
+      if (f->from_suspects && suspects_ == 0) break;
+      continue;
+    }
+    if (!wc.size().fits()) {
+      wc.rollback(mark);
+      if (f->members.empty()) {
+        // Alone it is already larger than one request: it can never be one atomic batch.
+        zone::WorkingCopy alone(mirror_);
+        (void)update::apply(p.req.pkt.get(), *p.req.grant, alone);
+        zone::BatchSize s = alone.size();
+        answer(take(), {LDNS_RCODE_REFUSED,
+                        "larger than one Route 53 change batch (" + std::to_string(s.records) +
+                            " records, " + std::to_string(s.chars) + " characters; limits " +
+                            std::to_string(zone::kMaxBatchRecords) + " and " +
+                            std::to_string(zone::kMaxBatchChars) + ")"});
+        if (f->from_suspects && suspects_ == 0) break;
+        continue;
+      }
+      break;  // it leads the next batch
+    }
+    f->members.push_back(take());
+    if (f->from_suspects && suspects_ == 0) break;
+  }
+  if (f->members.empty()) return;
+
+  f->batch = zone::diff(wc);
+  if (f->batch.empty()) {
+    // Nothing to change (duplicates, deletes of absent data): no call, no serial bump.
+    for (auto& m : f->members) answer(std::move(m), {LDNS_RCODE_NOERROR, ""});
+    return;
+  }
+  r53::ChangeBatch cb;
+  cb.comment = "route53d: " + std::to_string(f->members.size()) + " update(s), serial " +
+               std::to_string(f->batch.new_serial);
+  cb.changes = f->batch.changes;
+  log::debug("zone %s: sending batch of %zu update(s), %zu changes, %zu records, serial %u -> %u",
+             zone_name().c_str(), f->members.size(), cb.changes.size(), f->batch.size.records,
+             f->batch.old_serial, f->batch.new_serial);
+  in_flight_ = std::move(f);
+  ++stats_.batches_sent;
+  std::weak_ptr<bool> alive = alive_;
+  backend_.change_rrsets(zone_id_, cb, [this, alive](ChangeOutcome o) {
+    if (auto p = alive.lock(); !p || !*p) return;
+    on_change_done(std::move(o));
+  });
+}
+
+void ZoneCommitter::on_change_done(ChangeOutcome outcome) {
+  std::unique_ptr<Flight> f = std::move(in_flight_);
+  if (!f) return;  // abandoned at shutdown
+  if (outcome.info.ok()) {
+    Status s = mirror_.commit(f->batch);
+    f->wc.reset();
+    if (!s.ok()) {
+      // Cannot happen while the committer is the mirror's only writer; the next batch will lose
+      // its compare-and-swap and re-read, so the zone heals.
+      log::error("zone %s: accepted batch did not apply to the mirror: %s", zone_name().c_str(),
+                 s.to_string().c_str());
+    }
+    ++stats_.batches_accepted;
+    stats_.max_batch = std::max(stats_.max_batch, f->members.size());
+    if (suspects_ == 0) split_cap_ = 0;
+    log::info("zone %s: Route 53 accepted %zu update(s) as change %s, serial %u", zone_name().c_str(),
+              f->members.size(), r53::bare_id(outcome.info->id).c_str(), f->batch.new_serial);
+    for (auto& m : f->members) answer(std::move(m), {LDNS_RCODE_NOERROR, ""});
+    if (on_accepted_) on_accepted_(outcome.info->id, mirror_.find(mirror_.apex(), LDNS_RR_TYPE_SOA));
+    kick();
+    return;
+  }
+
+  std::string why = outcome.error_code.empty() ? outcome.info.status().message()
+                                               : outcome.error_code + ": " + outcome.error_message;
+  switch (classify_rejection(outcome)) {
+    case Rejection::kCasLost: {
+      ++stats_.cas_lost;
+      log::notice("zone %s: compare-and-swap lost (%s); re-reading %zu name(s)", zone_name().c_str(),
+                  why.c_str(), f->wc->names_to_reload().size());
+      std::vector<zone::Name> names = f->wc->names_to_reload();
+      f->wc.reset();
+      for (auto& m : f->members) ++m->cas_rounds;
+      reload_ = std::move(f);
+      reload_then_retry(std::move(names));
+      return;
+    }
+    case Rejection::kBadBatch: {
+      ++stats_.bad_batches;
+      size_t n = f->members.size();
+      if (n == 1) {
+        log::notice("zone %s: Route 53 refused an update: %s", zone_name().c_str(), why.c_str());
+        answer(std::move(f->members.front()), {LDNS_RCODE_REFUSED, "Route 53 refused the change: " + why});
+        split_cap_ = suspects_;  // the rest of the suspects may well be fine together
+      } else {
+        log::notice("zone %s: Route 53 refused a batch of %zu updates (%s); splitting it",
+                    zone_name().c_str(), n, why.c_str());
+        requeue(std::move(f->members));
+        suspects_ += n;
+        split_cap_ = std::max<size_t>(n / 2, 1);
+      }
+      break;
+    }
+    case Rejection::kFailed:
+      log::warning("zone %s: change request failed: %s", zone_name().c_str(), why.c_str());
+      for (auto& m : f->members) answer(std::move(m), {LDNS_RCODE_SERVFAIL, "Route 53 change failed: " + why});
+      if (f->from_suspects) split_cap_ = suspects_;
+      break;
+  }
+  kick();
+}
+
+void ZoneCommitter::reload_then_retry(std::vector<zone::Name> names) {
+  reloading_ = true;
+  size_t zone_calls = mirror_.rrset_count() / kListPageSize + 1;
+  bool whole = names.size() > zone_calls;
+  std::weak_ptr<bool> alive = alive_;
+  auto cb = [this, alive, names, whole](Result<std::vector<r53::RecordSet>> sets) {
+    if (auto p = alive.lock(); !p || !*p) return;
+    on_reloaded(names, whole, std::move(sets));
+  };
+  if (whole)
+    backend_.read_zone(zone_id_, std::move(cb));
+  else
+    backend_.read_names(zone_id_, names, std::move(cb));
+}
+
+void ZoneCommitter::on_reloaded(std::vector<zone::Name> names, bool whole_zone,
+                                Result<std::vector<r53::RecordSet>> sets) {
+  reloading_ = false;
+  std::unique_ptr<Flight> f = std::move(reload_);
+  if (!f) {  // abandoned at shutdown
+    kick();
+    return;
+  }
+  Status s = sets.status();
+  if (s.ok()) {
+    if (whole_zone) {
+      // Every name the mirror had or Route 53 now has.
+      std::set<zone::Name> all;
+      for (const auto& n : mirror_.names()) all.insert(n);
+      for (const auto& rs : *sets)
+        if (auto n = zone::name_from_r53(rs.name); n.ok()) all.insert(*n);
+      names.assign(all.begin(), all.end());
+    }
+    s = mirror_.reload_names(names, *sets);
+  }
+  if (!s.ok()) {
+    log::warning("zone %s: re-reading names after a lost compare-and-swap failed: %s",
+                 zone_name().c_str(), s.to_string().c_str());
+    for (auto& m : f->members)
+      answer(std::move(m), {LDNS_RCODE_SERVFAIL, "could not re-read the zone from Route 53: " + s.message()});
+    if (f->from_suspects) split_cap_ = suspects_;
+  } else {
+    size_t n = f->members.size();
+    requeue(std::move(f->members));
+    if (f->from_suspects) suspects_ += n;
+  }
+  kick();
+}
+
+void ZoneCommitter::requeue(std::vector<PendingPtr> members) {
+  for (auto it = members.rbegin(); it != members.rend(); ++it) queue_.push_front(std::move(*it));
+}
+
+void ZoneCommitter::answer(PendingPtr p, UpdateAnswer a) {
+  if (a.rcode == LDNS_RCODE_NOERROR)
+    ++stats_.noerror;
+  else
+    ++stats_.failed;
+  pending_by_key_.erase(p->dedup_key);
+  int64_t expires = loop_.now_ms() + options_.dedup_window_ms;
+  answered_[p->dedup_key] = Answered{a, expires};
+  answered_order_.emplace_back(expires, p->dedup_key);
+  for (auto& w : p->waiters) w(a);
+}
+
+void ZoneCommitter::prune_answered() {
+  int64_t now = loop_.now_ms();
+  while (!answered_order_.empty() && answered_order_.front().first <= now) {
+    auto it = answered_.find(answered_order_.front().second);
+    if (it != answered_.end() && it->second.expires_ms <= now) answered_.erase(it);
+    answered_order_.pop_front();
+  }
+}
+
+void ZoneCommitter::stop_accepting() {
+  accepting_ = false;
+  suspects_ = 0;
+  while (!queue_.empty()) {
+    PendingPtr p = std::move(queue_.front());
+    queue_.pop_front();
+    answer(std::move(p), {LDNS_RCODE_SERVFAIL, "shutting down"});
+  }
+}
+
+void ZoneCommitter::abandon_in_flight() {
+  for (std::unique_ptr<Flight>* slot : {&in_flight_, &reload_}) {
+    std::unique_ptr<Flight> f = std::move(*slot);
+    if (!f) continue;
+    for (auto& m : f->members)
+      answer(std::move(m), {LDNS_RCODE_SERVFAIL, "shutting down before Route 53 answered"});
+  }
+  stop_accepting();
+}
+
+}  // namespace r53d::commit

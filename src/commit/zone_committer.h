@@ -1,0 +1,183 @@
+// Group commit for one hosted zone (DESIGN.md "Group commit"): one queue of RFC 2136 UPDATEs and
+// at most one ChangeResourceRecordSets in flight; every batch a compare-and-swap on the mirror.
+//
+//   commit::ZoneCommitter zc(loop, std::move(mirror), "Z0123", backend, {});
+//   zc.set_on_accepted([&](const std::string& change_id, zone::RRset::Ptr soa) { poll(change_id); });
+//   commit::UpdateRequest req{.client = "192.0.2.1#5300", .id = 0x1234, .wire = bytes,
+//                             .pkt = std::move(pkt), .grant = grant, .key = "update-key."};
+//   zc.submit(std::move(req), [](const commit::UpdateAnswer& a) { reply(a.rcode); });
+//
+// How a batch is made (mirror.h's loop):
+//  - An idle zone commits at once (at the end of the current loop turn, so that UPDATEs read in
+//    the same turn share a batch). While a change request is in flight, UPDATEs queue.
+//  - The next batch takes queued UPDATEs in arrival order, each applied to one working copy of the
+//    mirror so later UPDATEs see earlier ones. One whose prerequisites (or anything else) fail gets
+//    its rcode at once and is left out. The batch stops before the first UPDATE that would make it
+//    exceed a Route 53 request (1,000 records / 32,000 characters); that UPDATE leads the next
+//    batch. An UPDATE too big for a batch on its own is REFUSED.
+//  - Accepted (HTTP 200): the mirror takes the batch, every UPDATE in it is answered NOERROR, the
+//    on_accepted hook gets the change ID and the new SOA. Never NOERROR before that.
+//  - Compare-and-swap lost (Rejection::kCasLost): the names the batch read or wrote are re-read
+//    (ListResourceRecordSets per name, or the whole zone when that is fewer calls), the mirror is
+//    refreshed, and the same UPDATEs are evaluated again from scratch. After max_cas_rounds lost
+//    rounds an UPDATE is answered SERVFAIL.
+//  - Rejected for another reason (Rejection::kBadBatch): the batch is bisected (the first half is
+//    retried alone, then the rest) until the one UPDATE Route 53 refuses is alone; it is answered
+//    REFUSED (the AWS message is its reason), the others go through.
+//  - Any other failure (retries exhausted in the backend, access denied...): SERVFAIL for every
+//    UPDATE of the batch.
+//  - Duplicates: an UPDATE with the same client, message ID and bytes as one still queued or in
+//    flight joins it; one answered less than dedup_window_ms ago gets the same answer again
+//    (replayed, not applied twice).
+//
+// Callbacks: `done` of submit() and the hooks are called from the loop, never before submit()
+// returns. The committer must outlive the loop turns in which the backend may call back, or be
+// destroyed while idle; destroying it drops pending callbacks silently.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <list>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "commit/backend.h"
+#include "loop/event_base.h"
+#include "update/grant.h"
+#include "update/update.h"
+#include "zone/mirror.h"
+
+namespace r53d::commit {
+
+// One UPDATE handed over by the DNS side.
+struct UpdateRequest {
+  std::string client;                          // "192.0.2.1#5300": logs and retransmission key
+  uint16_t id = 0;                             // DNS message ID
+  std::vector<uint8_t> wire;                   // the message as received (retransmission key)
+  zone::PktPtr pkt;                            // the parsed message (owned)
+  std::shared_ptr<const update::Grant> grant;  // what this client may change (non-null)
+  std::string key;                             // TSIG key name for logs, "" if unsigned
+};
+
+// The answer for one UPDATE.
+struct UpdateAnswer {
+  ldns_pkt_rcode rcode = LDNS_RCODE_SERVFAIL;
+  std::string reason;     // why, when rcode != NOERROR (one phrase for the log line)
+  bool replayed = false;  // the answer of an earlier identical message, sent again
+};
+
+using AnswerFn = std::function<void(const UpdateAnswer&)>;
+
+struct CommitterOptions {
+  int max_cas_rounds = 5;             // compare-and-swap losses before SERVFAIL
+  int64_t dedup_window_ms = 60000;    // how long answered UPDATEs are remembered
+  size_t max_queue = 100000;          // UPDATEs waiting; more are answered SERVFAIL at once
+  size_t max_batch_updates = 0;       // 0: only the Route 53 limits bound a batch (tests)
+};
+
+class ZoneCommitter {
+ public:
+  // loop and backend must outlive the committer. zone_id: bare hosted zone id.
+  ZoneCommitter(loop::EventBase& loop, zone::Mirror mirror, std::string zone_id, ZoneBackend& backend,
+                CommitterOptions options = {});
+  ~ZoneCommitter();
+  ZoneCommitter(const ZoneCommitter&) = delete;
+  ZoneCommitter& operator=(const ZoneCommitter&) = delete;
+
+  // Queues one UPDATE for this zone (its zone section already checked by the caller). `done` is
+  // called exactly once, later (unless the committer is destroyed first).
+  void submit(UpdateRequest req, AnswerFn done);
+
+  // Called after every batch Route 53 accepted, with its change ID ("/change/C..." as returned)
+  // and the SOA the batch wrote.
+  using AcceptedFn = std::function<void(const std::string& change_id, zone::RRset::Ptr soa)>;
+  void set_on_accepted(AcceptedFn fn) { on_accepted_ = std::move(fn); }
+
+  // Shutdown: answers every queued UPDATE not yet sent SERVFAIL ("shutting down") and refuses new
+  // ones; the batch in flight still completes. idle() tells when it has.
+  void stop_accepting();
+  // Answers the UPDATEs of the batch in flight SERVFAIL ("shutting down before Route 53
+  // answered"): the end of the bounded shutdown wait.
+  void abandon_in_flight();
+  bool idle() const { return !in_flight_ && !reload_ && queue_.empty(); }
+
+  const zone::Mirror& mirror() const { return mirror_; }
+  const std::string& zone_id() const { return zone_id_; }
+  std::string zone_name() const { return mirror_.apex().to_text(); }
+
+  struct Stats {
+    uint64_t submitted = 0;
+    uint64_t duplicates = 0;      // joined or replayed
+    uint64_t batches_sent = 0;    // ChangeResourceRecordSets calls
+    uint64_t batches_accepted = 0;
+    uint64_t cas_lost = 0;
+    uint64_t bad_batches = 0;
+    uint64_t noerror = 0;
+    uint64_t failed = 0;          // any other answer
+    size_t max_batch = 0;         // most UPDATEs in one accepted batch
+  };
+  const Stats& stats() const { return stats_; }
+  size_t queued() const { return queue_.size(); }
+
+ private:
+  // One UPDATE with everyone waiting for its answer (the first sender and any retransmissions).
+  struct Pending {
+    UpdateRequest req;
+    std::string dedup_key;
+    std::vector<AnswerFn> waiters;
+    int cas_rounds = 0;
+  };
+  using PendingPtr = std::unique_ptr<Pending>;
+  struct Answered {
+    UpdateAnswer answer;
+    int64_t expires_ms = 0;
+  };
+  struct Flight {
+    std::vector<PendingPtr> members;        // in arrival order
+    std::unique_ptr<zone::WorkingCopy> wc;  // the copy the batch was built from
+    zone::Batch batch;
+    bool from_suspects = false;             // its members came from a rejected batch
+  };
+
+  void schedule_kick();
+  void kick();
+  // Builds and sends the next batch from the queue front; answers what fails on the way.
+  void build_and_send();
+  void on_change_done(ChangeOutcome outcome);
+  void reload_then_retry(std::vector<zone::Name> names);
+  void on_reloaded(std::vector<zone::Name> names, bool whole_zone, Result<std::vector<r53::RecordSet>> sets);
+  // Puts members back at the queue front, in order.
+  void requeue(std::vector<PendingPtr> members);
+  void answer(PendingPtr p, UpdateAnswer a);
+  void prune_answered();
+
+  loop::EventBase& loop_;
+  zone::Mirror mirror_;
+  std::string zone_id_;
+  ZoneBackend& backend_;
+  CommitterOptions options_;
+  AcceptedFn on_accepted_;
+
+  std::deque<PendingPtr> queue_;
+  std::unique_ptr<Flight> in_flight_;
+  std::unique_ptr<Flight> reload_;  // a batch that lost its compare-and-swap, while names are re-read
+  bool reloading_ = false;
+  bool kick_scheduled_ = false;
+  bool accepting_ = true;
+  // Split on reject: the first `suspects_` queued UPDATEs came from a rejected batch; batches take
+  // at most `split_cap_` of them until they are through.
+  size_t suspects_ = 0;
+  size_t split_cap_ = 0;
+
+  std::map<std::string, Pending*> pending_by_key_;  // queued or in flight
+  std::map<std::string, Answered> answered_;
+  std::deque<std::pair<int64_t, std::string>> answered_order_;  // (expires_ms, key)
+
+  Stats stats_;
+  std::shared_ptr<bool> alive_;  // backend callbacks check it
+};
+
+}  // namespace r53d::commit

@@ -1,0 +1,488 @@
+// Tests for the group commit (src/commit/zone_committer.cc) against a fake Route 53 that applies
+// change batches with the real compare-and-swap rules (route53-api.md §3.2-§3.3) and can be told
+// to hold, reject or fail requests.
+#include "commit/zone_committer.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+
+#include "loop/event_base.h"
+#include "tests/unit/zone/fixture.h"
+#include "util/clock.h"
+#include "zone/codec.h"
+
+namespace r53d::commit {
+namespace {
+
+using testing::make_update;
+using testing::N;
+
+// A hosted zone with ChangeResourceRecordSets semantics: atomic, sequential, exact DELETEs.
+class FakeRoute53 : public ZoneBackend {
+ public:
+  explicit FakeRoute53(loop::EventBase& loop) : loop_(loop) {
+    for (auto& rs : testing::example_zone()) put(rs);
+  }
+
+  // Every change request, in order.
+  std::vector<r53::ChangeBatch> calls;
+  int name_reads = 0;
+  int zone_reads = 0;
+  // While true, change requests wait in `held` until release().
+  bool hold = false;
+  std::deque<std::function<void()>> held;
+  // Scripted outcomes for the next calls (consumed first); otherwise the store decides.
+  std::deque<ChangeOutcome> scripted;
+  // Values containing this text make Route 53 refuse the batch (a bad UPDATE).
+  std::string poison = "reject-me";
+  // Something changes the zone behind route53d before each of the next N calls.
+  int interfere = 0;
+
+  void change_rrsets(const std::string&, const r53::ChangeBatch& batch, std::function<void(ChangeOutcome)> cb) override {
+    calls.push_back(batch);
+    auto run = [this, batch, cb] {
+      if (interfere > 0) {
+        --interfere;
+        bump_soa_behind();
+      }
+      ChangeOutcome o;
+      if (!scripted.empty()) {
+        o = scripted.front();
+        scripted.pop_front();
+      } else {
+        o = apply(batch);
+      }
+      loop_.defer([cb, o] { cb(o); });
+    };
+    if (hold)
+      held.push_back(run);
+    else
+      run();
+  }
+  void read_names(const std::string&, const std::vector<zone::Name>& names, RecordSetsCallback cb) override {
+    ++name_reads;
+    std::vector<r53::RecordSet> out;
+    for (auto& [k, rs] : store_) {
+      auto n = zone::name_from_r53(rs.name);
+      if (n.ok() && std::find(names.begin(), names.end(), *n) != names.end()) out.push_back(rs);
+    }
+    loop_.defer([cb, out] { cb(out); });
+  }
+  void read_zone(const std::string&, RecordSetsCallback cb) override {
+    ++zone_reads;
+    std::vector<r53::RecordSet> out;
+    for (auto& [k, rs] : store_) out.push_back(rs);
+    loop_.defer([cb, out] { cb(out); });
+  }
+
+  void release() {
+    hold = false;
+    while (!held.empty()) {
+      auto f = held.front();
+      held.pop_front();
+      f();
+    }
+  }
+
+  // The values stored at (name, type) sorted, "" if absent.
+  std::string values(const std::string& name, const std::string& type) const {
+    auto it = store_.find({name, type});
+    if (it == store_.end()) return "";
+    auto v = it->second.values;
+    std::sort(v.begin(), v.end());
+    std::string out;
+    for (auto& s : v) out += (out.empty() ? "" : " ") + s;
+    return out;
+  }
+  uint32_t serial() const {
+    const auto& v = store_.at({"example.com.", "SOA"}).values.at(0);
+    // MNAME RNAME SERIAL ...
+    size_t a = v.find(' '), b = v.find(' ', a + 1), c = v.find(' ', b + 1);
+    return static_cast<uint32_t>(std::stoul(v.substr(b + 1, c - b - 1)));
+  }
+  // Another writer: adds an RRset and bumps the SOA serial.
+  void bump_soa_behind(const std::string& add_name = "") {
+    auto& soa = store_[{"example.com.", "SOA"}];
+    uint32_t s = serial() + 10;
+    soa.values = {std::string("ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. ") + std::to_string(s) +
+                  " 7200 900 1209600 86400"};
+    if (!add_name.empty()) put(testing::rs(add_name, "A", 60, {"198.51.100.1"}));
+  }
+  void put(const r53::RecordSet& rs) { store_[{rs.name, rs.type + rs.set_identifier}] = rs; }
+
+ private:
+  static std::string bracket(const r53::RecordSet& rs) {
+    return "[name='" + rs.name + "', type='" + rs.type + "']";
+  }
+  static bool same(const r53::RecordSet& a, const r53::RecordSet& b) {
+    auto va = a.values, vb = b.values;
+    std::sort(va.begin(), va.end());
+    std::sort(vb.begin(), vb.end());
+    return a.ttl_s == b.ttl_s && va == vb && a.alias_target == b.alias_target;
+  }
+  ChangeOutcome apply(const r53::ChangeBatch& batch) {
+    auto work = store_;
+    std::vector<std::string> errors;
+    for (const auto& c : batch.changes) {
+      std::pair<std::string, std::string> k{c.rrset.name, c.rrset.type + c.rrset.set_identifier};
+      for (const auto& v : c.rrset.values)
+        if (!poison.empty() && v.find(poison) != std::string::npos)
+          errors.push_back("Invalid Resource Record: FATAL problem: bad value " + v);
+      auto it = work.find(k);
+      if (c.action == r53::Action::kDelete) {
+        if (it == work.end())
+          errors.push_back("Tried to delete resource record set " + bracket(c.rrset) + " but it was not found");
+        else if (!same(it->second, c.rrset))
+          errors.push_back("Tried to delete resource record set " + bracket(c.rrset) +
+                           " but the values provided do not match the current values");
+        else
+          work.erase(it);
+      } else if (c.action == r53::Action::kCreate) {
+        if (it != work.end())
+          errors.push_back("Tried to create resource record set " + bracket(c.rrset) + " but it already exists");
+        else
+          work[k] = c.rrset;
+      } else {
+        work[k] = c.rrset;
+      }
+    }
+    ChangeOutcome o;
+    if (!errors.empty()) {
+      std::string msg = "[";
+      for (size_t i = 0; i < errors.size(); ++i) msg += (i ? ", " : "") + errors[i];
+      msg += "]";
+      o.info = Status::invalid_argument("InvalidChangeBatch: " + msg);
+      o.error_code = "InvalidChangeBatch";
+      o.error_message = msg;
+      return o;
+    }
+    store_ = std::move(work);
+    r53::ChangeInfo ci;
+    ci.id = "/change/C" + std::to_string(calls.size());
+    ci.status = "PENDING";
+    o.info = ci;
+    return o;
+  }
+
+  loop::EventBase& loop_;
+  std::map<std::pair<std::string, std::string>, r53::RecordSet> store_;
+};
+
+class CommitterTest : public ::testing::Test {
+ protected:
+  CommitterTest() : loop_(clock_), r53_(loop_) {}
+
+  ZoneCommitter& committer(CommitterOptions opt = {}) {
+    if (!zc_) {
+      zc_ = std::make_unique<ZoneCommitter>(loop_, testing::load_example(), "ZEXAMPLE", r53_, opt);
+      zc_->set_on_accepted([this](const std::string& id, zone::RRset::Ptr soa) {
+        accepted_.emplace_back(id, soa ? soa->soa_serial() : 0);
+      });
+    }
+    return *zc_;
+  }
+
+  // Submits an UPDATE; returns the index of its answer slot in answers_.
+  size_t submit(const std::vector<std::string>& prereqs, const std::vector<std::string>& updates,
+                const std::string& client = "192.0.2.1#5300", uint16_t id = 0) {
+    auto pkt = make_update(prereqs, updates);
+    if (id == 0) id = next_id_++;
+    ldns_pkt_set_id(pkt.get(), id);
+    uint8_t* wire = nullptr;
+    size_t len = 0;
+    EXPECT_EQ(ldns_pkt2wire(&wire, pkt.get(), &len), LDNS_STATUS_OK);
+    UpdateRequest r;
+    r.client = client;
+    r.id = id;
+    r.wire.assign(wire, wire + len);
+    free(wire);
+    r.pkt = std::move(pkt);
+    r.grant = grant_;
+    r.key = "update-key.";
+    size_t slot = answers_.size();
+    answers_.push_back({});
+    answer_count_.push_back(0);
+    committer().submit(std::move(r), [this, slot](const UpdateAnswer& a) {
+      answers_[slot] = a;
+      ++answer_count_[slot];
+    });
+    return slot;
+  }
+  void settle() {
+    for (int i = 0; i < 1000 && loop_.deferred_pending() > 0; ++i) loop_.run_once(true);
+  }
+  std::string rcode(size_t slot) const {
+    if (answer_count_[slot] == 0) return "(none)";
+    return update::rcode_name(answers_[slot].rcode);
+  }
+
+  FakeClock clock_;
+  loop::EventBase loop_;
+  FakeRoute53 r53_;
+  std::shared_ptr<const update::Grant> grant_ = std::make_shared<update::AllowAll>();
+  std::unique_ptr<ZoneCommitter> zc_;
+  std::vector<UpdateAnswer> answers_;
+  std::vector<int> answer_count_;
+  std::vector<std::pair<std::string, uint32_t>> accepted_;
+  uint16_t next_id_ = 1;
+};
+
+TEST_F(CommitterTest, IdleZoneCommitsAtOnceAndAnswersAfterAcceptance) {
+  r53_.hold = true;
+  size_t a = submit({}, {"new.example.com. 300 IN A 192.0.2.50"});
+  settle();
+  ASSERT_EQ(r53_.calls.size(), 1u);
+  EXPECT_EQ(rcode(a), "(none)") << "answered before Route 53 accepted";
+  r53_.release();
+  settle();
+  EXPECT_EQ(rcode(a), "NOERROR");
+  EXPECT_EQ(r53_.values("new.example.com.", "A"), "192.0.2.50");
+  EXPECT_EQ(r53_.serial(), 101u);
+  EXPECT_EQ(committer().mirror().serial(), 101u);
+  ASSERT_EQ(accepted_.size(), 1u);
+  EXPECT_EQ(accepted_[0].first, "/change/C1");
+  EXPECT_EQ(accepted_[0].second, 101u);
+}
+
+TEST_F(CommitterTest, UpdatesQueuedWhileBusyGoOutAsOneBatchInArrivalOrder) {
+  r53_.hold = true;
+  size_t first = submit({}, {"one.example.com. 300 IN A 192.0.2.1"});
+  settle();
+  ASSERT_EQ(r53_.calls.size(), 1u);
+  // While the first is in flight: an add, an UPDATE that needs it (sees it), one whose
+  // prerequisite fails against the add, and one more.
+  size_t add = submit({}, {"two.example.com. 300 IN A 192.0.2.2"});
+  size_t needs = submit({"two.example.com. 0 ANY A"}, {"two.example.com. 300 IN TXT \"seen\""});
+  size_t fails = submit({"two.example.com. 0 NONE ANY"}, {"three.example.com. 300 IN A 192.0.2.3"});
+  size_t last = submit({}, {"four.example.com. 300 IN A 192.0.2.4"});
+  settle();
+  EXPECT_EQ(r53_.calls.size(), 1u) << "a second request went out while one was in flight";
+  EXPECT_EQ(rcode(fails), "(none)");
+  r53_.release();
+  settle();
+  EXPECT_EQ(rcode(first), "NOERROR");
+  EXPECT_EQ(rcode(fails), "YXDOMAIN");
+  ASSERT_EQ(r53_.calls.size(), 2u);
+  EXPECT_EQ(rcode(add), "NOERROR");
+  EXPECT_EQ(rcode(needs), "NOERROR");
+  EXPECT_EQ(rcode(last), "NOERROR");
+  EXPECT_EQ(r53_.values("two.example.com.", "TXT"), "\"seen\"");
+  EXPECT_EQ(r53_.values("three.example.com.", "A"), "");
+  EXPECT_EQ(r53_.values("four.example.com.", "A"), "192.0.2.4");
+  EXPECT_EQ(r53_.serial(), 102u) << "one serial bump per batch";
+  EXPECT_EQ(committer().stats().max_batch, 3u);
+}
+
+TEST_F(CommitterTest, PrerequisiteFailureIsAnsweredWithoutACall) {
+  size_t a = submit({"www.example.com. 0 NONE A"}, {"www.example.com. 300 IN TXT \"x\""});
+  settle();
+  EXPECT_EQ(rcode(a), "YXRRSET");
+  EXPECT_TRUE(r53_.calls.empty());
+  EXPECT_FALSE(answers_[a].reason.empty());
+}
+
+TEST_F(CommitterTest, NoChangeMeansNoCallAndNoSerialBump) {
+  size_t a = submit({}, {"www.example.com. 300 IN A 192.0.2.1"});  // already there
+  settle();
+  EXPECT_EQ(rcode(a), "NOERROR");
+  EXPECT_TRUE(r53_.calls.empty());
+  EXPECT_EQ(r53_.serial(), 100u);
+}
+
+TEST_F(CommitterTest, RejectedBatchIsSplitUntilTheBadUpdateIsAlone) {
+  r53_.hold = true;
+  size_t lead = submit({}, {"lead.example.com. 300 IN A 192.0.2.9"});
+  settle();
+  std::vector<size_t> slots;
+  for (int i = 0; i < 8; ++i) {
+    std::string v = i == 5 ? "\"reject-me\"" : "\"ok" + std::to_string(i) + "\"";
+    slots.push_back(submit({}, {"t" + std::to_string(i) + ".example.com. 300 IN TXT " + v}));
+  }
+  settle();
+  r53_.release();
+  settle();
+  for (size_t i = 0; i < slots.size(); ++i) {
+    SCOPED_TRACE(i);
+    if (i == 5) {
+      EXPECT_EQ(rcode(slots[i]), "REFUSED");
+      EXPECT_NE(answers_[slots[i]].reason.find("reject-me"), std::string::npos) << answers_[slots[i]].reason;
+      EXPECT_EQ(r53_.values("t5.example.com.", "TXT"), "");
+    } else {
+      EXPECT_EQ(rcode(slots[i]), "NOERROR");
+      EXPECT_EQ(r53_.values("t" + std::to_string(i) + ".example.com.", "TXT"), "\"ok" + std::to_string(i) + "\"");
+    }
+  }
+  EXPECT_EQ(rcode(lead), "NOERROR");
+  // 1 lead, then bisection: [0-7] no, [0-3] ok, [4-7] no, [4-5] no, [4] ok, [5] no, [6-7] ok.
+  EXPECT_EQ(r53_.calls.size(), 8u);
+  EXPECT_EQ(committer().stats().noerror, 8u);
+}
+
+TEST_F(CommitterTest, LostCompareAndSwapRereadsAndRetries) {
+  r53_.interfere = 1;  // someone bumps the SOA before our first call lands
+  size_t a = submit({}, {"cas.example.com. 300 IN A 192.0.2.77"});
+  settle();
+  EXPECT_EQ(rcode(a), "NOERROR");
+  EXPECT_EQ(r53_.calls.size(), 2u);
+  EXPECT_EQ(r53_.name_reads + r53_.zone_reads, 1);
+  EXPECT_EQ(r53_.values("cas.example.com.", "A"), "192.0.2.77");
+  EXPECT_EQ(r53_.serial(), 111u) << "the new serial follows the one read back";
+  EXPECT_EQ(committer().stats().cas_lost, 1u);
+}
+
+TEST_F(CommitterTest, PrerequisitesAreEvaluatedAgainOnTheFreshView) {
+  // Another writer creates race.example.com and bumps the SOA behind the mirror's back.
+  r53_.bump_soa_behind("race.example.com.");
+  size_t a = submit({"race.example.com. 0 NONE ANY"}, {"race.example.com. 300 IN A 192.0.2.5"});
+  settle();
+  EXPECT_EQ(rcode(a), "YXDOMAIN") << "answered from a stale view";
+  EXPECT_EQ(r53_.values("race.example.com.", "A"), "198.51.100.1");
+}
+
+TEST_F(CommitterTest, EndlessCompareAndSwapLossesEndInServfail) {
+  r53_.interfere = 1000;
+  size_t a = submit({}, {"cas.example.com. 300 IN A 192.0.2.77"});
+  settle();
+  EXPECT_EQ(rcode(a), "SERVFAIL");
+  EXPECT_EQ(r53_.calls.size(), 6u) << "max_cas_rounds (5) retries after the first loss";
+  EXPECT_EQ(r53_.values("cas.example.com.", "A"), "");
+}
+
+TEST_F(CommitterTest, FinalFailureAnswersServfailToEveryWaitingClient) {
+  r53_.hold = true;
+  size_t lead = submit({}, {"lead.example.com. 300 IN A 192.0.2.9"});
+  settle();
+  size_t b = submit({}, {"b.example.com. 300 IN A 192.0.2.10"});
+  size_t c = submit({}, {"c.example.com. 300 IN A 192.0.2.11"});
+  settle();
+  ChangeOutcome fail;
+  fail.info = Status::unavailable("Throttling: Rate exceeded (after 8 attempts)");
+  fail.error_code = "Throttling";
+  fail.error_message = "Rate exceeded";
+  r53_.scripted = {ChangeOutcome{}, fail};
+  r53_.scripted.front().info = r53::ChangeInfo{"/change/C1", "PENDING", "", ""};
+  r53_.release();
+  settle();
+  EXPECT_EQ(rcode(lead), "NOERROR");
+  EXPECT_EQ(rcode(b), "SERVFAIL");
+  EXPECT_EQ(rcode(c), "SERVFAIL");
+  EXPECT_NE(answers_[b].reason.find("Throttling"), std::string::npos);
+  EXPECT_EQ(r53_.calls.size(), 2u);
+}
+
+TEST_F(CommitterTest, RetransmissionJoinsTheOriginalAndIsReplayedAfterwards) {
+  r53_.hold = true;
+  // Not idempotent: applied twice, the second would fail its prerequisite.
+  std::vector<std::string> pre = {"once.example.com. 0 NONE ANY"};
+  std::vector<std::string> up = {"once.example.com. 300 IN A 192.0.2.1"};
+  size_t a = submit(pre, up, "192.0.2.1#5300", 777);
+  size_t b = submit(pre, up, "192.0.2.1#5300", 777);
+  settle();
+  r53_.release();
+  settle();
+  EXPECT_EQ(rcode(a), "NOERROR");
+  EXPECT_EQ(rcode(b), "NOERROR");
+  EXPECT_EQ(answer_count_[a], 1);
+  EXPECT_EQ(answer_count_[b], 1);
+  size_t c = submit(pre, up, "192.0.2.1#5300", 777);
+  settle();
+  EXPECT_EQ(rcode(c), "NOERROR");
+  EXPECT_TRUE(answers_[c].replayed);
+  EXPECT_EQ(r53_.calls.size(), 1u);
+  // Same ID from another port is another client: applied, and its prerequisite fails.
+  size_t d = submit(pre, up, "192.0.2.1#5301", 777);
+  settle();
+  EXPECT_EQ(rcode(d), "YXDOMAIN");
+  // After the window the answer is forgotten.
+  clock_.advance_ms(61000);
+  size_t e = submit(pre, up, "192.0.2.1#5300", 777);
+  settle();
+  EXPECT_EQ(rcode(e), "YXDOMAIN");
+  EXPECT_FALSE(answers_[e].replayed);
+}
+
+TEST_F(CommitterTest, UpdateTooBigForOneBatchIsRefused) {
+  std::vector<std::string> up;
+  for (int i = 0; i < 1000; ++i) up.push_back("h" + std::to_string(i) + ".example.com. 300 IN A 192.0.2.1");
+  size_t a = submit({}, up);
+  settle();
+  EXPECT_EQ(rcode(a), "REFUSED");
+  EXPECT_NE(answers_[a].reason.find("larger than one Route 53 change batch"), std::string::npos);
+  EXPECT_TRUE(r53_.calls.empty());
+}
+
+TEST_F(CommitterTest, BatchesStopAtTheRoute53Limits) {
+  r53_.hold = true;
+  size_t lead = submit({}, {"lead.example.com. 300 IN A 192.0.2.9"});
+  settle();
+  std::vector<size_t> slots;
+  for (int u = 0; u < 3; ++u) {
+    std::vector<std::string> up;
+    for (int i = 0; i < 400; ++i)
+      up.push_back("u" + std::to_string(u) + "-" + std::to_string(i) + ".example.com. 300 IN A 192.0.2.1");
+    slots.push_back(submit({}, up));
+  }
+  settle();
+  r53_.release();
+  settle();
+  EXPECT_EQ(rcode(lead), "NOERROR");
+  for (size_t s : slots) EXPECT_EQ(rcode(s), "NOERROR");
+  ASSERT_EQ(r53_.calls.size(), 3u) << "400+400 fit one request, the third 400 the next";
+  EXPECT_EQ(zone::size_of_changes(r53_.calls[1].changes).records, 802u);
+  EXPECT_EQ(r53_.values("u2-399.example.com.", "A"), "192.0.2.1");
+}
+
+TEST_F(CommitterTest, StopAcceptingAnswersQueuedAndLetsTheFlightLand) {
+  r53_.hold = true;
+  size_t a = submit({}, {"a.example.com. 300 IN A 192.0.2.9"});
+  settle();
+  size_t b = submit({}, {"b.example.com. 300 IN A 192.0.2.10"});
+  settle();
+  committer().stop_accepting();
+  EXPECT_EQ(rcode(b), "SERVFAIL");
+  EXPECT_FALSE(committer().idle());
+  size_t c = submit({}, {"c.example.com. 300 IN A 192.0.2.11"});
+  settle();
+  EXPECT_EQ(rcode(c), "SERVFAIL");
+  r53_.release();
+  settle();
+  EXPECT_EQ(rcode(a), "NOERROR");
+  EXPECT_TRUE(committer().idle());
+}
+
+TEST_F(CommitterTest, AbandonAnswersTheFlightServfail) {
+  r53_.hold = true;
+  size_t a = submit({}, {"a.example.com. 300 IN A 192.0.2.9"});
+  settle();
+  committer().abandon_in_flight();
+  EXPECT_EQ(rcode(a), "SERVFAIL");
+  EXPECT_TRUE(committer().idle());
+  r53_.release();
+  settle();
+  EXPECT_EQ(answer_count_[a], 1);
+}
+
+TEST(ClassifyRejection, TellsCasFromBadBatchFromFailure) {
+  ChangeOutcome o;
+  o.error_code = "InvalidChangeBatch";
+  o.error_message = "[Tried to delete resource record set [name='k.example.net.', type='A'] but it was not found]";
+  EXPECT_EQ(classify_rejection(o), Rejection::kCasLost);
+  o.error_message = "[Tried to delete resource record set [name='example.net.', type='SOA'] but the values provided do not match the current values]";
+  EXPECT_EQ(classify_rejection(o), Rejection::kCasLost);
+  o.error_message = "[Tried to create resource record set [name='a.example.com.', type='TXT'] but it already exists]";
+  EXPECT_EQ(classify_rejection(o), Rejection::kCasLost);
+  o.error_message = "[Invalid Resource Record: FATAL problem: ARRDATAIllegalIPv4Address encountered at 1.2.3]";
+  EXPECT_EQ(classify_rejection(o), Rejection::kBadBatch);
+  o.error_code = "InvalidInput";
+  EXPECT_EQ(classify_rejection(o), Rejection::kBadBatch);
+  o.error_code = "AccessDenied";
+  EXPECT_EQ(classify_rejection(o), Rejection::kFailed);
+  o.error_code = "";
+  EXPECT_EQ(classify_rejection(o), Rejection::kFailed);
+}
+
+}  // namespace
+}  // namespace r53d::commit
