@@ -5,6 +5,7 @@
 #include "config/config.h"
 #include "daemon/oneshot.h"
 #include "daemon/options.h"
+#include "daemon/server.h"
 #include "r53/env.h"
 #include "util/log.h"
 
@@ -48,9 +49,5 @@ int main(int argc, char** argv) {
     default:
       break;
   }
-  // TODO(daemon): the daemon proper (listeners, UPDATE gateway) is wired here by a later change.
-  for (const std::string& w : cfg->warnings) log::warning("%s", w.c_str());
-  std::fprintf(stderr, "route53d: the daemon mode is not implemented yet; use --check, "
-                       "--list-zones or --export\n");
-  return daemon::kExitFailure;
+  return daemon::run_server(*cfg, r53::process_environment());  // logs cfg->warnings itself
 }

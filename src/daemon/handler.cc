@@ -1,0 +1,276 @@
+// DNS request dispatch: TSIG, QUERY SOA from the confirmed SOA, UPDATE to the group commit.
+#include "daemon/handler.h"
+
+#include "dns/ldns_ptr.h"
+#include "update/update.h"
+#include "util/log.h"
+
+namespace r53d::daemon {
+namespace {
+
+// Several allow-update rules for one key or address: any of them may allow a change. Owns them.
+class GrantSet final : public update::Grant {
+ public:
+  explicit GrantSet(std::vector<std::shared_ptr<const update::Grant>> g) : grants_(std::move(g)) {}
+  bool allows(const zone::Name& owner, uint16_t type) const override {
+    for (const auto& g : grants_)
+      if (g->allows(owner, type)) return true;
+    return false;
+  }
+  bool allows_name(const zone::Name& owner) const override {
+    for (const auto& g : grants_)
+      if (g->allows_name(owner)) return true;
+    return false;
+  }
+  std::string describe() const override {
+    std::string out;
+    for (const auto& g : grants_) out += (out.empty() ? "" : " or ") + g->describe();
+    return out;
+  }
+
+ private:
+  std::vector<std::shared_ptr<const update::Grant>> grants_;
+};
+
+Result<std::shared_ptr<const update::Grant>> grant_of(const config::UpdateRule& rule) {
+  if (rule.names.empty() && rule.types.empty()) return std::shared_ptr<const update::Grant>(std::make_shared<update::AllowAll>());
+  std::vector<std::string> patterns;
+  for (const auto& p : rule.names) patterns.push_back(p.wildcard ? "*." + p.name : p.name);
+  auto g = update::NamesTypesGrant::parse(patterns, rule.types);
+  if (!g.ok()) return Status::invalid_argument(rule.where.str() + ": " + g.status().message());
+  return std::shared_ptr<const update::Grant>(std::make_shared<update::NamesTypesGrant>(std::move(*g)));
+}
+
+std::shared_ptr<const update::Grant> combine(std::vector<std::shared_ptr<const update::Grant>> g) {
+  if (g.size() == 1) return g.front();
+  return std::make_shared<GrantSet>(std::move(g));
+}
+
+std::string key_of(const dns::RequestCheck& rc) {
+  if (rc.tsig.key) return rc.tsig.key->name();
+  if (rc.tsig.record) return dns::name_to_text(rc.tsig.record->key_name);
+  return "-";
+}
+
+}  // namespace
+
+Status Handler::add_zone(ZoneEntry entry) {
+  Zone z;
+  std::map<std::string, std::vector<std::shared_ptr<const update::Grant>>> by_key;
+  for (const auto& rule : entry.config.allow_update) {
+    auto g = grant_of(rule);
+    if (!g.ok()) return g.status();
+    if (rule.kind == config::UpdateRule::Kind::kKey)
+      by_key[rule.key].push_back(*g);
+    else
+      z.address_grants.emplace_back(rule.network, *g);
+  }
+  for (auto& [key, grants] : by_key) z.key_grants[key] = combine(std::move(grants));
+  zone::Name apex = entry.apex;
+  z.entry = std::move(entry);
+  zones_[apex] = std::move(z);
+  return Status();
+}
+
+Handler::Zone* Handler::find_zone(const zone::Name& name) {
+  Zone* best = nullptr;
+  size_t best_labels = 0;
+  for (auto& [apex, z] : zones_) {
+    if (!name.is_at_or_below(apex)) continue;
+    size_t labels = apex.label_count();
+    if (!best || labels > best_labels) {
+      best = &z;
+      best_labels = labels;
+    }
+  }
+  return best;
+}
+
+void Handler::finish(std::vector<uint8_t> reply, const dns::RequestCheck& rc, const Respond& respond) {
+  auto done = dns::finish_reply(std::move(reply), rc, clock_);
+  if (!done.ok()) {
+    log::error("cannot finish reply to id %u: %s", rc.header.id, done.status().to_string().c_str());
+    return;
+  }
+  respond(std::move(*done));
+}
+
+void Handler::reply_rcode(std::span<const uint8_t> wire, const dns::RequestCheck& rc, uint16_t rcode,
+                          const Respond& respond) {
+  finish(dns::make_error_reply(wire, rc, rcode), rc, respond);
+}
+
+void Handler::handle(std::span<const uint8_t> wire, const Client& client, Respond respond) {
+  dns::RequestCheck rc = dns::check_request(wire, ring_, clock_, client.tcp);
+  switch (rc.action) {
+    case dns::RequestAction::kDrop:
+      ++stats_.dropped;
+      log::info("client %s: message dropped: %s", client.text.c_str(), rc.reason.c_str());
+      return;
+    case dns::RequestAction::kReply:
+      if (rc.tsig.result != dns::TsigResult::kOk && rc.tsig.result != dns::TsigResult::kUnsigned)
+        ++stats_.tsig_errors;
+      log::notice("client %s: id %u opcode %u: %s", client.text.c_str(), rc.header.id, rc.header.opcode(),
+                  rc.reason.c_str());
+      respond(std::move(rc.error_reply));
+      return;
+    case dns::RequestAction::kServe:
+      break;
+  }
+  uint8_t opcode = rc.header.opcode();
+  if (opcode != dns::kOpcodeQuery && opcode != dns::kOpcodeUpdate && opcode != dns::kOpcodeNotify) {
+    log::info("client %s: id %u: opcode %u not implemented", client.text.c_str(), rc.header.id, opcode);
+    reply_rcode(wire, rc, dns::kNotImp, respond);
+    return;
+  }
+  auto pkt = dns::wire_to_pkt(wire);
+  if (!pkt.ok()) {
+    log::info("client %s: id %u: unparsable message: %s", client.text.c_str(), rc.header.id,
+              pkt.status().message().c_str());
+    reply_rcode(wire, rc, dns::kFormErr, respond);
+    return;
+  }
+  if (opcode == dns::kOpcodeQuery) {
+    ++stats_.queries;
+    handle_query(wire, rc, pkt->get(), client, respond);
+  } else if (opcode == dns::kOpcodeUpdate) {
+    ++stats_.updates;
+    handle_update(wire, rc, std::move(*pkt), client, std::move(respond));
+  } else {
+    ++stats_.notifies;
+    std::string zname = "?";
+    if (ldns_pkt_qdcount(pkt->get()) == 1)
+      zname = zone::Name::from_rdf(ldns_rr_owner(ldns_rr_list_rr(ldns_pkt_question(pkt->get()), 0))).to_text();
+    log::notice("client %s key %s zone %s id %u: NOTIFY refused: zone is not a secondary zone",
+                client.text.c_str(), key_of(rc).c_str(), zname.c_str(), rc.header.id);
+    reply_rcode(wire, rc, dns::kRefused, respond);
+  }
+}
+
+void Handler::handle_query(std::span<const uint8_t> wire, const dns::RequestCheck& rc, const ldns_pkt* q,
+                           const Client& client, const Respond& respond) {
+  if (ldns_pkt_qdcount(q) != 1) {
+    reply_rcode(wire, rc, dns::kFormErr, respond);
+    return;
+  }
+  const ldns_rr* question = ldns_rr_list_rr(ldns_pkt_question(q), 0);
+  zone::Name qname = zone::Name::from_rdf(ldns_rr_owner(question));
+  uint16_t qtype = ldns_rr_get_type(question);
+  uint16_t qclass = ldns_rr_get_class(question);
+  Zone* z = qclass == LDNS_RR_CLASS_IN ? find_zone(qname) : nullptr;
+  if (!z) {
+    log::debug("client %s: id %u: query for %s outside managed zones: REFUSED", client.text.c_str(),
+               rc.header.id, qname.to_text().c_str());
+    reply_rcode(wire, rc, dns::kRefused, respond);
+    return;
+  }
+  if (qtype != LDNS_RR_TYPE_SOA || !z->entry.soa || !z->entry.soa->current()) {
+    // Serving the zone's data from the mirror comes later.
+    reply_rcode(wire, rc, dns::kNotImp, respond);
+    return;
+  }
+  bool at_apex = qname == z->entry.apex;
+  ldns_pkt_rcode rcode = LDNS_RCODE_NOERROR;
+  if (!at_apex && z->entry.committer) {
+    const zone::Mirror& m = z->entry.committer->mirror();
+    bool exists = m.has_name(qname);
+    if (!exists) {
+      // An empty non-terminal exists too (RFC 8020): NODATA, not NXDOMAIN.
+      for (const auto& n : m.names())
+        if (n.is_at_or_below(qname)) {
+          exists = true;
+          break;
+        }
+    }
+    if (!exists) rcode = LDNS_RCODE_NXDOMAIN;
+  }
+  dns::PktPtr r(ldns_pkt_new());
+  ldns_pkt_set_id(r.get(), rc.header.id);
+  ldns_pkt_set_qr(r.get(), true);
+  ldns_pkt_set_aa(r.get(), true);
+  ldns_pkt_set_opcode(r.get(), LDNS_PACKET_QUERY);
+  ldns_pkt_set_rd(r.get(), ldns_pkt_rd(q));
+  ldns_pkt_set_cd(r.get(), ldns_pkt_cd(q));
+  ldns_pkt_set_rcode(r.get(), rcode);
+  ldns_pkt_push_rr(r.get(), LDNS_SECTION_QUESTION, ldns_rr_clone(question));  // r takes ownership
+  zone::RrListPtr soa = z->entry.soa->current()->to_rr_list();
+  for (size_t i = 0; i < ldns_rr_list_rr_count(soa.get()); ++i)
+    ldns_pkt_push_rr(r.get(), at_apex ? LDNS_SECTION_ANSWER : LDNS_SECTION_AUTHORITY,
+                     ldns_rr_clone(ldns_rr_list_rr(soa.get(), i)));
+  auto bytes = dns::pkt_to_wire(r.get());
+  if (!bytes.ok()) {
+    log::error("client %s: id %u: cannot build SOA reply: %s", client.text.c_str(), rc.header.id,
+               bytes.status().message().c_str());
+    reply_rcode(wire, rc, dns::kServFail, respond);
+    return;
+  }
+  finish(std::move(*bytes), rc, respond);
+}
+
+void Handler::handle_update(std::span<const uint8_t> wire, const dns::RequestCheck& rc, zone::PktPtr pkt,
+                            const Client& client, Respond respond) {
+  std::string key = key_of(rc);
+  auto refuse = [&](uint16_t rcode, const std::string& zname, const std::string& why) {
+    log::notice("UPDATE %s: client %s key %s zone %s id %u: %s", dns::rcode_name(rcode), client.text.c_str(),
+                key.c_str(), zname.c_str(), rc.header.id, why.c_str());
+    reply_rcode(wire, rc, rcode, respond);
+  };
+  zone::Name zname;
+  update::Outcome zs = update::read_zone_section(pkt.get(), &zname);
+  if (!zs.ok()) {
+    refuse(zs.rcode, "?", zs.reason());
+    return;
+  }
+  auto it = zones_.find(zname);
+  if (it == zones_.end()) {
+    refuse(dns::kNotAuth, zname.to_text(), "not a zone served here");
+    return;
+  }
+  Zone& z = it->second;
+  if (z.entry.config.mode != config::ZoneMode::kDynamic || !z.entry.committer) {
+    refuse(dns::kRefused, zname.to_text(), "zone is not dynamic");
+    return;
+  }
+  std::vector<std::shared_ptr<const update::Grant>> grants;
+  if (rc.tsig.result == dns::TsigResult::kOk && rc.tsig.key) {
+    auto g = z.key_grants.find(rc.tsig.key->name());
+    if (g != z.key_grants.end()) grants.push_back(g->second);
+  }
+  for (const auto& [net, g] : z.address_grants)
+    if (net.ipv6 == client.ipv6 && net.contains(client.addr.data(), client.ipv6 ? 16 : 4)) grants.push_back(g);
+  if (grants.empty()) {
+    refuse(dns::kRefused, zname.to_text(),
+           rc.tsig.result == dns::TsigResult::kOk ? "key not allowed to update this zone"
+                                                  : "unsigned update not allowed from this address");
+    return;
+  }
+  if (!updates_open_) {
+    refuse(dns::kServFail, zname.to_text(), "shutting down");
+    return;
+  }
+  commit::UpdateRequest req;
+  req.client = client.text;
+  req.id = rc.header.id;
+  req.wire.assign(wire.begin(), wire.end());
+  req.pkt = std::move(pkt);
+  req.grant = combine(std::move(grants));
+  req.key = key;
+  std::string zone_text = zname.to_text();
+  std::string client_text = client.text;
+  // The reply needs the request bytes and its TSIG state after the commit: the closure owns them.
+  auto request = std::make_shared<std::vector<uint8_t>>(wire.begin(), wire.end());
+  auto check = std::make_shared<dns::RequestCheck>(rc);
+  z.entry.committer->submit(std::move(req), [this, request, check, respond = std::move(respond), zone_text,
+                                             client_text, key](const commit::UpdateAnswer& a) {
+    if (a.rcode != LDNS_RCODE_NOERROR)
+      log::notice("UPDATE %s: client %s key %s zone %s id %u: %s%s", update::rcode_name(a.rcode),
+                  client_text.c_str(), key.c_str(), zone_text.c_str(), check->header.id, a.reason.c_str(),
+                  a.replayed ? " (retransmission, answer replayed)" : "");
+    else
+      log::debug("UPDATE NOERROR: client %s key %s zone %s id %u%s", client_text.c_str(), key.c_str(),
+                 zone_text.c_str(), check->header.id, a.replayed ? " (retransmission)" : "");
+    reply_rcode(*request, *check, static_cast<uint16_t>(a.rcode), respond);
+  });
+}
+
+}  // namespace r53d::daemon
