@@ -1,7 +1,10 @@
 // The long-running daemon: start-up (keys, Route 53, zones, listeners), serving, shutdown.
 #include "daemon/server.h"
 
+#include <arpa/inet.h>
+
 #include <csignal>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,12 +12,12 @@
 #include "commit/route53_backend.h"
 #include "commit/confirmed_soa.h"
 #include "commit/zone_committer.h"
-#include "daemon/dns_listener.h"
 #include "daemon/handler.h"
 #include "daemon/route53_stack.h"
 #include "dns/tsig.h"
 #include "loop/event_base.h"
 #include "loop/signal_event.h"
+#include "net/server.h"
 #include "loop/timer.h"
 #include "r53/change_poller.h"
 #include "util/base64.h"
@@ -31,6 +34,35 @@ struct ZoneState {
   std::string zone_id;  // bare
   std::unique_ptr<commit::ZoneCommitter> committer;
   std::unique_ptr<commit::ConfirmedSoa> confirmed;
+};
+
+// net::Handler -> daemon::Handler: the client's address for grants and logs, and the Responder
+// (move-only) behind a copyable callback.
+class Gateway final : public net::Handler {
+ public:
+  explicit Gateway(daemon::Handler& handler) : handler_(handler) {}
+  void handle(net::Request req, net::Responder responder) override {
+    Client c;
+    c.tcp = req.transport == net::Transport::kTcp;
+    c.text = req.client.client_string();
+    if (req.client.family() == AF_INET6) {
+      const auto* s6 = reinterpret_cast<const sockaddr_in6*>(req.client.sa());
+      if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+        std::memcpy(c.addr.data(), s6->sin6_addr.s6_addr + 12, 4);
+      } else {
+        c.ipv6 = true;
+        std::memcpy(c.addr.data(), s6->sin6_addr.s6_addr, 16);
+      }
+    } else {
+      std::memcpy(c.addr.data(), &reinterpret_cast<const sockaddr_in*>(req.client.sa())->sin_addr, 4);
+    }
+    if (c.tcp) c.text += " (tcp " + std::to_string(req.connection_id) + ")";
+    auto r = std::make_shared<net::Responder>(std::move(responder));
+    handler_.handle(req.wire, c, [r](std::vector<uint8_t> reply) { r->respond(std::move(reply)); });
+  }
+
+ private:
+  daemon::Handler& handler_;
 };
 
 class Server {
@@ -61,7 +93,8 @@ class Server {
   dns::TsigKeyRing ring_;
   std::unique_ptr<Handler> handler_;
   std::vector<std::unique_ptr<ZoneState>> zones_;
-  std::vector<std::unique_ptr<DnsListener>> listeners_;
+  std::unique_ptr<Gateway> gateway_;
+  std::unique_ptr<net::Server> listeners_;
   std::unique_ptr<loop::SignalEvent> sigterm_, sigint_;
   std::unique_ptr<loop::Timer> shutdown_timer_;
   size_t zones_left_ = 0;
@@ -154,16 +187,16 @@ void Server::zone_ready() {
 }
 
 void Server::open_listeners() {
-  ListenerOptions lo{cfg_.server.tcp_timeout_ms, cfg_.server.max_tcp_clients};
-  for (const auto& addr : cfg_.server.listen) {
-    auto l = DnsListener::open(loop_, addr, lo, [this](std::span<const uint8_t> wire, const Client& c, Handler::Respond r) {
-      handler_->handle(wire, c, std::move(r));
-    });
-    if (!l.ok()) return fail(addr.where.str() + ": listen " + addr.str() + ": " + l.status().message());
-    log::info("listening on %s (UDP and TCP)", addr.str().c_str());
-    listeners_.push_back(std::move(*l));
-  }
-  log::notice("route53d ready: %zu zone(s), %zu listen address(es)", zones_.size(), listeners_.size());
+  net::ServerOptions opt;
+  for (const auto& addr : cfg_.server.listen) opt.listen.push_back(addr.str());
+  opt.tcp_idle_timeout_ms = cfg_.server.tcp_timeout_ms;
+  opt.max_tcp_connections = static_cast<size_t>(cfg_.server.max_tcp_clients);
+  gateway_ = std::make_unique<Gateway>(*handler_);
+  auto l = net::Server::create(loop_, opt, *gateway_);
+  if (!l.ok()) return fail("cannot listen: " + l.status().message());
+  listeners_ = std::move(*l);
+  for (const auto& a : listeners_->addresses()) log::info("listening on %s (UDP and TCP)", a.to_string().c_str());
+  log::notice("route53d ready: %zu zone(s), %zu listen address(es)", zones_.size(), cfg_.server.listen.size());
 }
 
 void Server::begin_shutdown() {
@@ -176,7 +209,7 @@ void Server::begin_shutdown() {
   shutting_down_ = true;
   log::notice("shutting down: no new requests; waiting up to %lld ms for change requests in flight",
               static_cast<long long>(options_.shutdown_wait_ms));
-  for (auto& l : listeners_) l->pause();
+  if (listeners_) listeners_->stop_accepting();
   if (handler_) handler_->stop_updates();
   for (auto& z : zones_)
     if (z->committer) z->committer->stop_accepting();
