@@ -9,6 +9,7 @@
 // returns), unless the backend is destroyed first.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -43,6 +44,10 @@ class ZoneBackend {
                           RecordSetsCallback cb) = 0;
   // Every record set of the zone (all pages of ListResourceRecordSets).
   virtual void read_zone(const std::string& zone_id, RecordSetsCallback cb) = 0;
+  // Milliseconds a change request sent now would wait for a rate-limit token inside the backend
+  // (0: it would go at once). The committer holds its next batch that long instead, so that
+  // UPDATEs arriving meanwhile join it (DESIGN.md "Group commit" step 2). A hint, not a promise.
+  virtual int64_t send_delay_ms(const std::string& /*zone_id*/) { return 0; }
 };
 
 // What a failed ChangeResourceRecordSets means for the group commit.

@@ -50,6 +50,7 @@ void read_one(r53::Route53Client& client, const std::string& zone_id, zone::Name
 
 void Route53Backend::change_rrsets(const std::string& zone_id, const r53::ChangeBatch& batch,
                                    std::function<void(ChangeOutcome)> cb) {
+  if (paced_) (void)pace_.try_take(loop_.now_ms());
   std::weak_ptr<bool> alive = alive_;
   client_.change_rrsets(zone_id, batch, [cb = std::move(cb), alive](r53::ApiResult<r53::ChangeInfo> r) {
     if (auto p = alive.lock(); !p || !*p) return;
@@ -78,6 +79,10 @@ void Route53Backend::read_names(const std::string& zone_id, const std::vector<zo
     std::string r53_name = zone::name_to_r53(n);
     read_one(client_, zone_id, n, r53_name, {r53_name, "", ""}, st, alive_);
   }
+}
+
+int64_t Route53Backend::send_delay_ms(const std::string&) {
+  return paced_ ? pace_.delay_ms(loop_.now_ms()) : 0;
 }
 
 void Route53Backend::read_zone(const std::string& zone_id, RecordSetsCallback cb) {

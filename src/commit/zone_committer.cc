@@ -25,6 +25,10 @@ ZoneCommitter::ZoneCommitter(loop::EventBase& loop, zone::Mirror mirror, std::st
       zone_id_(std::move(zone_id)),
       backend_(backend),
       options_(options),
+      pace_timer_(loop, [this] {
+        paced_ = true;
+        kick();
+      }),
       alive_(std::make_shared<bool>(true)) {}
 
 ZoneCommitter::~ZoneCommitter() { *alive_ = false; }
@@ -88,7 +92,18 @@ void ZoneCommitter::schedule_kick() {
 }
 
 void ZoneCommitter::kick() {
-  while (!in_flight_ && !reloading_ && !queue_.empty()) build_and_send();
+  while (!in_flight_ && !reloading_ && !queue_.empty()) {
+    if (pace_timer_.pending()) return;
+    if (!paced_ && accepting_) {
+      int64_t delay = backend_.send_delay_ms(zone_id_);
+      if (delay > 0) {
+        pace_timer_.start_once(delay);
+        return;
+      }
+    }
+    paced_ = false;
+    build_and_send();
+  }
 }
 
 void ZoneCommitter::build_and_send() {

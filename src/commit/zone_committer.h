@@ -9,7 +9,8 @@
 //
 // How a batch is made (mirror.h's loop):
 //  - An idle zone commits at once (at the end of the current loop turn, so that UPDATEs read in
-//    the same turn share a batch). While a change request is in flight, UPDATEs queue.
+//    the same turn share a batch). While a change request is in flight, or while the backend
+//    says a request would only wait for a rate-limit token (send_delay_ms), UPDATEs queue.
 //  - The next batch takes queued UPDATEs in arrival order, each applied to one working copy of the
 //    mirror so later UPDATEs see earlier ones. One whose prerequisites (or anything else) fail gets
 //    its rcode at once and is left out. The batch stops before the first UPDATE that would make it
@@ -46,6 +47,7 @@
 
 #include "commit/backend.h"
 #include "loop/event_base.h"
+#include "loop/timer.h"
 #include "update/grant.h"
 #include "update/update.h"
 #include "zone/mirror.h"
@@ -166,6 +168,8 @@ class ZoneCommitter {
   std::unique_ptr<Flight> reload_;  // a batch that lost its compare-and-swap, while names are re-read
   bool reloading_ = false;
   bool kick_scheduled_ = false;
+  loop::Timer pace_timer_;  // holds the next batch while the rate limiter has no token
+  bool paced_ = false;      // the pace timer fired: send without asking again
   bool accepting_ = true;
   // Split on reject: the first `suspects_` queued UPDATEs came from a rejected batch; batches take
   // at most `split_cap_` of them until they are through.

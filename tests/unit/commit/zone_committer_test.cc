@@ -40,6 +40,13 @@ class FakeRoute53 : public ZoneBackend {
   std::string poison = "reject-me";
   // Something changes the zone behind route53d before each of the next N calls.
   int interfere = 0;
+  // What send_delay_ms answers (a rate limiter with no token).
+  int64_t pace_ms = 0;
+  int delay_asks = 0;
+  int64_t send_delay_ms(const std::string&) override {
+    ++delay_asks;
+    return pace_ms;
+  }
 
   void change_rrsets(const std::string&, const r53::ChangeBatch& batch, std::function<void(ChangeOutcome)> cb) override {
     calls.push_back(batch);
@@ -463,6 +470,22 @@ TEST_F(CommitterTest, AbandonAnswersTheFlightServfail) {
   r53_.release();
   settle();
   EXPECT_EQ(answer_count_[a], 1);
+}
+
+TEST_F(CommitterTest, WaitsForTheRateLimiterAndGathersWhatArrivesMeanwhile) {
+  r53_.pace_ms = 30;
+  size_t a = submit({}, {"a.example.com. 300 IN A 192.0.2.1"});
+  settle();
+  EXPECT_TRUE(r53_.calls.empty()) << "sent although the limiter had no token";
+  r53_.pace_ms = 0;
+  size_t b = submit({}, {"b.example.com. 300 IN A 192.0.2.2"});
+  settle();
+  EXPECT_TRUE(r53_.calls.empty()) << "the held batch went out before its delay";
+  for (int i = 0; i < 50 && answer_count_[b] == 0; ++i) loop_.run_once(false);
+  ASSERT_EQ(r53_.calls.size(), 1u);
+  EXPECT_EQ(rcode(a), "NOERROR");
+  EXPECT_EQ(rcode(b), "NOERROR");
+  EXPECT_EQ(committer().stats().max_batch, 2u);
 }
 
 TEST(ClassifyRejection, TellsCasFromBadBatchFromFailure) {
