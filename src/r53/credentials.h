@@ -16,7 +16,9 @@
 //      to IMDSv1 on 403/404/405 unless AWS_EC2_METADATA_V1_DISABLED=true; base URL
 //      AWS_EC2_METADATA_SERVICE_ENDPOINT (or _MODE=IPv6); skipped if AWS_EC2_METADATA_DISABLED=true
 // Credentials with an Expiration (5, 6) are fetched again `refresh_before_ms` before they expire;
-// if that fails while the old ones are still valid, the old ones are used (and a warning logged).
+// callers arriving during that refresh get the current ones at once if they are valid for at
+// least one more minute; if the refresh fails while the old ones are still valid, the old ones
+// are used (and a warning logged).
 // With no credentials anywhere, get() fails with kFailedPrecondition "no AWS credentials found;
 // tried: ..." naming every source and why it had nothing. A source that is configured but broken
 // (only one of the two keys, an unparsable shared file, a profile named in AWS_PROFILE that does
@@ -27,7 +29,9 @@
 //
 //   HttpClient http(loop.base());
 //   HttpClientFetcher fetcher(http);
-//   CredentialProvider creds(loop, fetcher, process_environment(), {.access_key_id = cfg.akid, ...});
+//   CredentialOptions opts;
+//   opts.access_key_id = cfg.access_key_id;  // ... secret_access_key, session_token
+//   CredentialProvider creds(loop, fetcher, process_environment(), opts);
 //   creds.get([&](Result<Credentials> c) {            // always called later, from the loop
 //     if (!c.ok()) return fail(c.status());
 //     sign(req, *c, {...});
@@ -45,6 +49,7 @@
 
 #include "loop/event_base.h"
 #include "loop/timer.h"
+#include "r53/credential_sources.h"
 #include "r53/env.h"
 #include "r53/http.h"
 #include "r53/sigv4.h"
@@ -93,26 +98,6 @@ struct CredentialOptions {
   int64_t container_retry_delay_ms = 1000;
 };
 
-// Result of the synchronous part of the chain (sources 1-4).
-struct StaticLookup {
-  std::optional<Credentials> credentials;  // set when one of sources 1-4 had keys
-  std::vector<std::string> tried;          // "source (why it had nothing)", in order
-};
-
-// Sources 1-4. Hard errors (see the top) come back as a non-OK Result.
-Result<StaticLookup> lookup_static_credentials(const Env& env, const CredentialOptions& opts);
-
-// Region of the selected profile in the shared config file ("" if none or unreadable): the
-// "configured region" to pass to resolve_endpoint when the INI has none.
-std::string shared_config_region(const Env& env);
-
-// Parses the JSON of the container endpoint or of IMDS (AccessKeyId, SecretAccessKey, Token,
-// Expiration; "Code" must be "Success" when present). Error messages never include the body.
-Result<Credentials> parse_credentials_json(std::string_view body, std::string_view source);
-
-// "2026-11-22T05:00:00Z", with optional fraction and "+hh:mm"/"-hh:mm" offset -> Unix ms.
-Result<int64_t> parse_iso8601_ms(std::string_view s);
-
 class CredentialProvider {
  public:
   using Callback = std::function<void(Result<Credentials>)>;
@@ -125,7 +110,8 @@ class CredentialProvider {
   CredentialProvider& operator=(const CredentialProvider&) = delete;
 
   // Calls cb exactly once, always later from the loop (never before get() returns): with the
-  // cached credentials when they are fresh, otherwise after resolving or refreshing them.
+  // cached credentials when they are fresh (or, during a refresh, still valid for a minute),
+  // otherwise after resolving or refreshing them.
   // Concurrent calls share one fetch. Failures are not cached: the next get() tries again.
   void get(Callback cb);
 

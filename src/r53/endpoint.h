@@ -13,9 +13,11 @@
 //   auto ep = resolve_endpoint({.endpoint = cfg.endpoint, .region = cfg.region},
 //                              process_environment());
 //   if (!ep.ok()) ...;                       // kInvalidArgument: bad URL, names its source
-//   req.url = ep->base_url + "/2013-04-01/hostedzone";
+//   req.url = ep->base_url + "/2013-04-01/hostedzone";     // base_url includes path_prefix
+//   signable.path = ep->path_prefix + "/2013-04-01/hostedzone";
 //   signable.headers = {{"Host", ep->host_header}};
-//   sign(signable, creds, {.region = ep->signing_region, .wall_ms = now});
+//   SigningParams sp;
+//   sp.region = ep->signing_region;                         // then sp.wall_ms, sign(...)
 #pragma once
 
 #include <string>

@@ -4,10 +4,13 @@
 // Client:
 //   SignableRequest req;
 //   req.method = "GET";
-//   req.path = "/2013-04-01/hostedzone";               // as it will appear in the URL
+//   req.path = endpoint.path_prefix + "/2013-04-01/hostedzone";  // as it will appear in the URL
 //   req.query = {{"maxitems", "100"}};                  // decoded values
 //   req.headers = {{"Host", endpoint.host_header}};
-//   sign(req, creds, {.region = "us-east-1", .wall_ms = clock.wall_ms()});
+//   SigningParams sp;                                   // service "route53"
+//   sp.region = endpoint.signing_region;
+//   sp.wall_ms = clock.wall_ms();
+//   sign(req, creds, sp);
 //   // req.headers now also has X-Amz-Date, [X-Amz-Security-Token,] Authorization.
 //   std::string url = endpoint.base_url + req.path + "?" + canonical_query(req.query);
 //
