@@ -358,6 +358,17 @@ Core::~Core() {
 
 namespace {
 
+// Best effort: a larger buffer is an optimisation, never a reason to refuse to start.
+void set_udp_buffers(int fd, int bytes) {
+  if (bytes <= 0) return;
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0) {
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+  }
+  if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &bytes, sizeof bytes) != 0) {
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof bytes);
+  }
+}
+
 Result<int> make_socket(const SocketAddress& a, int type, int backlog, const char* proto) {
   auto fail = [&](const char* what, int fd) -> Status {
     int e = errno;
@@ -391,6 +402,7 @@ Status Core::bind_one(const SocketAddress& want, Socket& udp, Socket& tcp) {
   for (int attempt = 0;; ++attempt) {
     auto u = make_socket(want, SOCK_DGRAM, 0, "udp");
     if (!u.ok()) return u.status();
+    set_udp_buffers(*u, opt_.udp_buffer_bytes);
     SocketAddress bound = local_address(*u);
     auto t = make_socket(bound, SOCK_STREAM, opt_.listen_backlog, "tcp");
     if (t.ok()) {
