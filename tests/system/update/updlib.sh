@@ -54,6 +54,7 @@ make_keys() {
   [ -f "$TMP/update.key" ] || tsig-keygen -a hmac-sha256 update-key >"$TMP/update.key"
   [ -f "$TMP/other.key" ] || tsig-keygen -a hmac-sha512 other-key >"$TMP/other.key"
   [ -f "$TMP/acme.key" ] || tsig-keygen -a hmac-sha256 acme >"$TMP/acme.key"
+  chmod 600 "$TMP"/*.key
   SECRET=$(sed -n 's/.*secret "\(.*\)";.*/\1/p' "$TMP/update.key")
 }
 write_config() {
