@@ -1,0 +1,178 @@
+#!/bin/bash
+# Benchmark of the dynamic UPDATE gateway (not a test): dnsperf in update mode sends N signed
+# single-record UPDATEs to distinct names (default 10,000; -c 50 clients, -q outstanding)
+# through route53d to route53-sim at Route 53's rate (--rate 5), then the same load to BIND 9
+# named serving a local dynamic zone. Prints updates/s, p50/p99 latency, ChangeResourceRecordSets
+# calls (from GET /_sim/stats), the route53d/named ratio, and checks that every update was
+# answered NOERROR and is present in route53-sim afterwards. Also a single client, one update
+# at a time below the rate limit, against route53-sim with 20 ms of latency per API call.
+#
+#   bench/update_bench.sh [N]            env: CLIENTS=50 OUTSTANDING=2000 SINGLE=40 KEEP=1
+#
+# 2,000 outstanding updates keep a full 998-update batch queued behind the one in flight (the
+# group commit needs about 1,000 waiting to fill a batch); 10,000 at once overflow the default
+# 208 KB UDP receive buffer of the server socket (route53d and named alike) and dnsperf counts
+# the dropped ones as lost.
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+SIM=${ROUTE53_SIM:-$TOP/route53-sim}
+R53D=${ROUTE53D:-$TOP/route53d}
+N=${1:-10000}
+CLIENTS=${CLIENTS:-50}
+OUTSTANDING=${OUTSTANDING:-2000}
+SINGLE=${SINGLE:-40}
+TMP=$(mktemp -d /tmp/update-bench.XXXXXX)
+export AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench-secret AWS_DEFAULT_REGION=us-east-1
+export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; [ -n "${KEEP:-}" ] && echo "files kept in $TMP" || rm -rf "$TMP"; }
+trap cleanup EXIT
+die() { echo "update_bench: $*" >&2; exit 1; }
+free_port() {
+  /usr/bin/python3 -c 'import socket
+while True:
+    t=socket.socket(); t.bind(("127.0.0.1",0)); p=t.getsockname()[1]; u=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)
+    try: u.bind(("127.0.0.1",p)); print(p); break
+    except OSError: pass
+    finally: u.close(); t.close()'
+}
+start_sim() {  # name, args -> SIMPORT
+  local name=$1; shift
+  "$SIM" --listen 127.0.0.1:0 --credentials "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" --quiet \
+    --zone example.com=ZBENCH "$@" >"$TMP/$name.out" 2>"$TMP/$name.log" &
+  PIDS+=($!)
+  for _ in $(seq 200); do grep -q '^listening on' "$TMP/$name.out" && break; sleep 0.05; done
+  SIMPORT=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$TMP/$name.out")
+  [ -n "$SIMPORT" ] || die "route53-sim did not start: $(cat "$TMP/$name.log")"
+}
+start_r53d() {  # name simport -> PORT
+  PORT=$(free_port)
+  cat >"$TMP/$1.ini" <<EOF
+[server]
+listen = 127.0.0.1:$PORT
+key-file = $TMP/bench.key
+log-level = notice
+[aws]
+endpoint = http://127.0.0.1:$2
+region = us-east-1
+access-key-id = $AWS_ACCESS_KEY_ID
+secret-access-key = $AWS_SECRET_ACCESS_KEY
+requests-per-second = 5
+[zone example.com]
+allow-update = key bench-key
+EOF
+  chmod 600 "$TMP/$1.ini"
+  "$R53D" -c "$TMP/$1.ini" 2>"$TMP/$1.r53d.log" &
+  PIDS+=($!)
+  for _ in $(seq 400); do grep -q 'route53d ready' "$TMP/$1.r53d.log" && break; sleep 0.05; done
+  grep -q 'route53d ready' "$TMP/$1.r53d.log" || die "route53d did not start: $(tail "$TMP/$1.r53d.log")"
+}
+# run_dnsperf label port datafile clients outstanding [extra] -> $TMP/label.perf (verbose output)
+run_dnsperf() {
+  local label=$1 port=$2 data=$3 c=$4 q=$5; shift 5
+  dnsperf -u -s 127.0.0.1 -p "$port" -d "$data" -c "$c" -q "$q" -n 1 -t 30 -b 4096 -v \
+    -y "hmac-sha256:bench-key:$SECRET" "$@" >"$TMP/$label.perf" 2>&1
+}
+# summary label -> "qps p50_ms p99_ms noerror total other"
+summary() {
+  /usr/bin/python3 - "$TMP/$1.perf" <<'PY'
+import re, sys
+lat, rc = [], {}
+qps = "?"
+for line in open(sys.argv[1]):
+    m = re.match(r"> (\S+) \S+ (\d+\.\d+)$", line) or re.match(r"> (\S+) (\d+\.\d+)$", line)
+    if m:
+        rc[m.group(1)] = rc.get(m.group(1), 0) + 1
+        lat.append(float(m.group(2)) * 1000)
+    elif line.startswith("> "):  # T (timed out) or I (interrupted): no latency
+        rc[line.split()[1]] = rc.get(line.split()[1], 0) + 1
+    m = re.search(r"(?:Queries|Updates) per second:\s+([\d.]+)", line)
+    if m:
+        qps = m.group(1)
+lat.sort()
+p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] if lat else float("nan")
+other = ",".join("%s:%d" % kv for kv in sorted(rc.items()) if kv[0] != "NOERROR") or "-"
+print(qps, "%.1f" % p(0.50), "%.1f" % p(0.99), rc.get("NOERROR", 0), sum(rc.values()), other)
+PY
+}
+command -v dnsperf >/dev/null || die "dnsperf not installed"
+[ -x "$R53D" ] && [ -x "$SIM" ] || die "build first (make)"
+
+tsig-keygen -a hmac-sha256 bench-key >"$TMP/bench.key"; chmod 600 "$TMP/bench.key"
+SECRET=$(sed -n 's/.*secret "\(.*\)";.*/\1/p' "$TMP/bench.key")
+for i in $(seq 1 "$N"); do printf 'example.com\nadd u%d 300 A 192.0.2.%d\nsend\n' "$i" $((i % 250 + 1)); done >"$TMP/updates.txt"
+for i in $(seq 1 "$SINGLE"); do printf 'example.com\nadd s%d 300 A 192.0.2.1\nsend\n' "$i"; done >"$TMP/single.txt"
+echo "update_bench: $N single-record UPDATEs to distinct names, dnsperf -c $CLIENTS -q $OUTSTANDING, TSIG hmac-sha256"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
+
+# 1. route53d -> route53-sim --rate 5.
+start_sim sim --rate 5 --insync-after 2
+start_r53d main "$SIMPORT"
+run_dnsperf r53d "$PORT" "$TMP/updates.txt" "$CLIENTS" "$OUTSTANDING"
+read -r R_QPS R_P50 R_P99 R_OK R_ALL R_OTHER < <(summary r53d)
+STATS=$(curl -s "http://127.0.0.1:$SIMPORT/_sim/stats")
+CALLS=$(echo "$STATS" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"].get("ChangeResourceRecordSets",0))')
+THROTTLED=$(echo "$STATS" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["throttled"])')
+PRESENT=$(/usr/bin/python3 - "http://127.0.0.1:$SIMPORT" "$N" <<'PY'
+import sys, boto3
+from botocore.config import Config
+c = boto3.client("route53", endpoint_url=sys.argv[1], region_name="us-east-1",
+                 config=Config(retries={"max_attempts": 30, "mode": "standard"}))
+names = set()
+for page in c.get_paginator("list_resource_record_sets").paginate(HostedZoneId="ZBENCH"):
+    names |= {r["Name"] for r in page["ResourceRecordSets"] if r["Type"] == "A"}
+print(sum(1 for i in range(1, int(sys.argv[2]) + 1) if "u%d.example.com." % i in names))
+PY
+)
+
+# 2. single client, one at a time, below the rate limit, sim adding 20 ms to every call.
+start_sim single --rate 5 --insync-after 2 --fault latency=20
+start_r53d single "$SIMPORT"
+run_dnsperf single "$PORT" "$TMP/single.txt" 1 1 -Q 4
+read -r S_QPS S_P50 S_P99 S_OK S_ALL S_OTHER < <(summary single)
+
+# 3. BIND 9 named with a local dynamic zone, same load.
+NPORT=$(free_port)
+mkdir -p "$TMP/named"
+cat >"$TMP/named/example.com.zone" <<EOF
+\$TTL 300
+@ IN SOA ns1.example.com. hostmaster.example.com. 1 7200 900 1209600 86400
+@ IN NS ns1.example.com.
+ns1 IN A 192.0.2.53
+EOF
+cat >"$TMP/named/named.conf" <<EOF
+$(cat "$TMP/bench.key")
+options {
+  directory "$TMP/named";
+  listen-on port $NPORT { 127.0.0.1; };
+  listen-on-v6 { none; };
+  pid-file "$TMP/named/named.pid";
+  recursion no;
+  notify no;
+};
+zone "example.com" { type primary; file "example.com.zone"; allow-update { key bench-key; }; };
+EOF
+named -g -n 2 -c "$TMP/named/named.conf" >"$TMP/named/named.log" 2>&1 &
+NAMED_PID=$!; PIDS+=($NAMED_PID)
+for _ in $(seq 200); do grep -q 'running$' "$TMP/named/named.log" && break; sleep 0.05; done
+grep -q 'running$' "$TMP/named/named.log" || die "named did not start: $(tail "$TMP/named/named.log")"
+run_dnsperf named "$NPORT" "$TMP/updates.txt" "$CLIENTS" "$OUTSTANDING"
+read -r N_QPS N_P50 N_P99 N_OK N_ALL N_OTHER < <(summary named)
+
+pass() { if eval "$1"; then echo "met"; else echo "MISSED"; fi; }
+echo
+printf '%-34s %14s %14s %8s\n' "" "route53d" "BIND named" "ratio"
+printf '%-34s %14s %14s %8s\n' "updates/s" "$R_QPS" "$N_QPS" "$(awk -v a="$R_QPS" -v b="$N_QPS" 'BEGIN{printf "%.2f", a/b}')"
+printf '%-34s %14s %14s %8s\n' "latency p50 (ms)" "$R_P50" "$N_P50" "$(awk -v a="$R_P50" -v b="$N_P50" 'BEGIN{printf "%.1f", a/b}')"
+printf '%-34s %14s %14s %8s\n' "latency p99 (ms)" "$R_P99" "$N_P99" "$(awk -v a="$R_P99" -v b="$N_P99" 'BEGIN{printf "%.1f", a/b}')"
+printf '%-34s %14s %14s\n' "answered NOERROR / sent" "$R_OK/$R_ALL" "$N_OK/$N_ALL"
+printf '%-34s %14s %14s\n' "other answers" "$R_OTHER" "$N_OTHER"
+echo
+echo "route53d: ChangeResourceRecordSets calls: $CALLS (lower bound $(( (N + 997) / 998 ))), throttled by the sim: $THROTTLED"
+echo "route53d: updates present in route53-sim afterwards: $PRESENT/$N"
+echo "single client (1 outstanding, 4 updates/s, sim latency 20 ms): p50 $S_P50 ms, p99 $S_P99 ms, NOERROR $S_OK/$S_ALL"
+echo
+echo "targets: all NOERROR and present: $(pass "[ $R_OK -eq $N ] && [ $PRESENT -eq $N ]")," \
+  ">= 4000 updates/s: $(pass "awk -v q=$R_QPS 'BEGIN{exit !(q >= 4000)}'")," \
+  "<= 16 calls: $(pass "[ $CALLS -le 16 ]")," \
+  "single p50 <= 25 ms: $(pass "awk -v p=$S_P50 'BEGIN{exit !(p <= 25)}'")"
