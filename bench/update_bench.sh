@@ -62,6 +62,7 @@ requests-per-second = 5
 allow-update = key bench-key
 EOF
   chmod 600 "$TMP/$1.ini"
+  : >"$TMP/$1.r53d.log"
   "$R53D" -c "$TMP/$1.ini" 2>"$TMP/$1.r53d.log" &
   PIDS+=($!)
   for _ in $(seq 400); do grep -q 'route53d ready' "$TMP/$1.r53d.log" && break; sleep 0.05; done
