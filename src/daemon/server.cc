@@ -195,7 +195,6 @@ void Server::open_listeners() {
   auto l = net::Server::create(loop_, opt, *gateway_);
   if (!l.ok()) return fail("cannot listen: " + l.status().message());
   listeners_ = std::move(*l);
-  for (const auto& a : listeners_->addresses()) log::info("listening on %s (UDP and TCP)", a.to_string().c_str());
   log::notice("route53d ready: %zu zone(s), %zu listen address(es)", zones_.size(), cfg_.server.listen.size());
 }
 
