@@ -10,6 +10,7 @@ const char* fault_name(Fault f) {
     case Fault::kThrottle: return "throttle";
     case Fault::kError500: return "error500";
     case Fault::kError503: return "error503";
+    case Fault::kLost: return "lost";
   }
   return "?";
 }
@@ -20,6 +21,7 @@ Fault FaultInjector::draw() {
   // One draw for "a server error", then 500 or 503 in proportion: error=1 always errs.
   double err = spec_.error500_p + spec_.error503_p;
   if (hit(err)) return rng_() * err < spec_.error500_p ? Fault::kError500 : Fault::kError503;
+  if (hit(spec_.lost_p)) return Fault::kLost;
   return Fault::kNone;
 }
 

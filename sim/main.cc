@@ -96,9 +96,9 @@ int run(const Options& opts) {
     r53d::log::info("rate limiting off");
   }
   if (opts.faults.any()) {
-    r53d::log::info("fault injection: throttle=%g error500=%g error503=%g reset=%g latency=%lldms",
+    r53d::log::info("fault injection: throttle=%g error500=%g error503=%g reset=%g lost=%g latency=%lldms",
                     opts.faults.throttle_p, opts.faults.error500_p, opts.faults.error503_p,
-                    opts.faults.reset_p, static_cast<long long>(opts.faults.latency_ms));
+                    opts.faults.reset_p, opts.faults.lost_p, static_cast<long long>(opts.faults.latency_ms));
   }
   std::printf("listening on %s\n", server.address().c_str());
   std::fflush(stdout);
@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "route53-sim: %s\n", opts.status().message().c_str());
     std::fprintf(stderr, "usage: route53-sim --listen ADDR:PORT [--credentials AKID:SECRET]... "
                          "[--rate N] [--insync-after SECONDS] [--zone NAME=ID]... [--state FILE] "
-                         "[--fault throttle=P,error=P,reset=P,latency=MS]  (--help for more)\n");
+                         "[--fault throttle=P,error=P,reset=P,lost=P,latency=MS]  (--help for more)\n");
     return 2;
   }
   if (opts->help) {

@@ -110,9 +110,11 @@ Result<FaultSpec> parse_fault_spec(const std::string& spec) {
       f.error503_p = *p;
     } else if (key == "reset") {
       f.reset_p = *p;
+    } else if (key == "lost") {
+      f.lost_p = *p;
     } else {
       return Status::invalid_argument("--fault: unknown fault '" + key +
-                                      "' (known: throttle, error, error500, error503, reset, latency)");
+                                      "' (known: throttle, error, error500, error503, reset, lost, latency)");
     }
     if (comma == spec.size()) break;
   }
@@ -227,7 +229,8 @@ A local Amazon Route 53 API (2013-04-01, REST/XML) for tests, benchmarks and dem
   --zone NAME=ID            create hosted zone NAME with ID unless the state has it (repeatable)
   --state FILE              load state from FILE if it exists, save it after every change
   --fault SPEC              inject faults: throttle=P,error=P,error500=P,error503=P,reset=P,
-                            latency=MS (P a probability 0..1, each drawn per request)
+                            lost=P,latency=MS (P a probability 0..1, each drawn per request;
+                            lost: carry the request out, then reset instead of answering)
   --seed N                  seed of the fault-injection random source
   --quiet                   no log line per request
   --help                    this text

@@ -13,18 +13,20 @@
 
 namespace r53d::sim {
 
-// --fault throttle=P,error=P,error500=P,error503=P,reset=P,latency=MS,prior=P
+// --fault throttle=P,error=P,error500=P,error503=P,reset=P,lost=P,latency=MS
 // Probabilities in [0, 1], drawn independently per request in this order:
 // reset, throttle, error (half 500 InternalFailure, half 503 ServiceUnavailable; error=1 always
-// answers one of them).
+// answers one of them), lost (the request is carried out as usual, then the connection is reset
+// instead of answering: the client cannot tell whether it was applied).
 struct FaultSpec {
   double throttle_p = 0;
   double error500_p = 0;
   double error503_p = 0;
   double reset_p = 0;
+  double lost_p = 0;       // answer lost after the request was carried out
   int64_t latency_ms = 0;  // added to every API answer (a timer, the loop never blocks)
   bool any() const {
-    return throttle_p > 0 || error500_p > 0 || error503_p > 0 || reset_p > 0 || latency_ms > 0;
+    return throttle_p > 0 || error500_p > 0 || error503_p > 0 || reset_p > 0 || lost_p > 0 || latency_ms > 0;
   }
 };
 

@@ -191,7 +191,7 @@ void Server::on_timer(Pending* p) {
   reply(owned->req, owned->status, owned->body, owned->location, owned->request_id, 0);
 }
 
-void Server::reset_connection(evhttp_request* req) {
+void Server::reset_connection(evhttp_request* req, int64_t delay_ms) {
   evhttp_connection* conn = evhttp_request_get_connection(req);
   int fd = bufferevent_getfd(evhttp_connection_get_bufferevent(conn));
   linger l{1, 0};
@@ -200,7 +200,7 @@ void Server::reset_connection(evhttp_request* req) {
   auto p = std::make_unique<Pending>();
   p->req = req;
   p->reset = true;
-  schedule(std::move(p), 0);
+  schedule(std::move(p), delay_ms);
 }
 
 void Server::reply(evhttp_request* req, int status, const std::string& body,
@@ -264,9 +264,20 @@ void Server::on_request(evhttp_request* req) {
   stats_.count_request(rt.op);
   std::string rid = new_request_id();
   int64_t latency = faults_.latency_ms();
+  Fault fault = faults_.enabled() ? faults_.draw() : Fault::kNone;
 
   auto finish = [&](int status, const std::string& body, const std::string& location,
                     const std::string& code, const std::string& zone) {
+    if (fault == Fault::kLost) {
+      // Carried out (and counted) like any request; only the answer never reaches the client.
+      ++stats_.faults;
+      ++stats_.faults_lost;
+      if (!options_.quiet) log::info("%s %s zone=%s status=%d%s%s answer lost (injected reset)", method,
+                                     rt.op.c_str(), zone.empty() ? "-" : zone.c_str(), status,
+                                     code.empty() ? "" : " ", code.c_str());
+      reset_connection(req, latency);
+      return;
+    }
     reply(req, status, body, location, rid, latency);
     if (!options_.quiet) {
       log::info("%s %s zone=%s status=%d%s%s %.2fms%s", method, rt.op.c_str(),
@@ -280,13 +291,12 @@ void Server::on_request(evhttp_request* req) {
   };
 
   // 1. Injected connection reset: no answer at all.
-  Fault fault = faults_.enabled() ? faults_.draw() : Fault::kNone;
   if (fault == Fault::kReset) {
     ++stats_.faults;
     ++stats_.faults_reset;
     if (!options_.quiet) log::info("%s %s zone=%s reset (injected)", method, rt.op.c_str(),
                                    rt.id.empty() ? "-" : rt.id.c_str());
-    reset_connection(req);
+    reset_connection(req, 0);
     return;
   }
 

@@ -61,7 +61,8 @@ class Server {
   void serve_stats(evhttp_request* req);
   void reply(evhttp_request* req, int status, const std::string& body, const std::string& location,
              const std::string& request_id, int64_t delay_ms);
-  void reset_connection(evhttp_request* req);
+  // Resets the connection (SO_LINGER 0) after delay_ms, on a later loop turn.
+  void reset_connection(evhttp_request* req, int64_t delay_ms);
   void schedule(std::unique_ptr<Pending> p, int64_t delay_ms);
   std::string new_request_id();
 

@@ -26,6 +26,7 @@ std::string Stats::to_json(int64_t zones, int64_t record_sets) const {
   num("faults", faults);
   num("faults_reset", faults_reset);
   num("faults_error", faults_error);
+  num("faults_lost", faults_lost);
   num("auth_failures", auth_failures);
   num("prior_request_not_complete", prior_request_not_complete);
   num("changes_accepted", changes_accepted);

@@ -16,9 +16,10 @@ struct Stats {
   std::map<std::string, int64_t> requests;  // per operation name ("Unknown" for bad routes)
   int64_t requests_total = 0;
   int64_t throttled = 0;         // Throttling answers, from the rate limit or injected
-  int64_t faults = 0;            // injected faults of any kind (throttle, 500, 503, reset)
+  int64_t faults = 0;            // injected faults of any kind (throttle, 500, 503, reset, lost)
   int64_t faults_reset = 0;
   int64_t faults_error = 0;      // 500 and 503
+  int64_t faults_lost = 0;       // carried out, answer replaced by a reset
   int64_t auth_failures = 0;     // 4xx answers from the SigV4 check
   int64_t prior_request_not_complete = 0;
   int64_t changes_accepted = 0;  // ChangeResourceRecordSets answered 200

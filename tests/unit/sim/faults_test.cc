@@ -49,5 +49,38 @@ TEST(SimFaults, FrequenciesFollowTheProbabilities) {
   EXPECT_EQ(n[Fault::kThrottle], 0);
 }
 
+TEST(SimFaults, LostIsDrawnLastAndAtItsProbability) {
+  auto always = parse_fault_spec("lost=1");
+  ASSERT_TRUE(always.ok());
+  FaultInjector a(*always, make_seeded_rng(5));
+  EXPECT_TRUE(a.enabled());
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(a.draw(), Fault::kLost);
+  EXPECT_STREQ(fault_name(Fault::kLost), "lost");
+  // A reset (nothing done) wins over a lost answer (done, then reset).
+  auto both = parse_fault_spec("reset=1,lost=1");
+  ASSERT_TRUE(both.ok());
+  FaultInjector b(*both, make_seeded_rng(5));
+  EXPECT_EQ(b.draw(), Fault::kReset);
+
+  auto spec = parse_fault_spec("lost=0.3,throttle=0.5");
+  ASSERT_TRUE(spec.ok());
+  FaultInjector f(*spec, make_seeded_rng(7));
+  std::map<Fault, int> n;
+  for (int i = 0; i < 20000; ++i) ++n[f.draw()];
+  EXPECT_NEAR(n[Fault::kThrottle] / 20000.0, 0.5, 0.015);
+  EXPECT_NEAR(n[Fault::kLost] / 20000.0, 0.15, 0.015);  // 0.3 of the 0.5 not throttled
+  EXPECT_EQ(n[Fault::kReset], 0);
+}
+
+TEST(SimFaults, ZeroLostDoesNotShiftOtherDraws) {
+  // Adding lost=0 must not consume random numbers: same seed, same sequence of faults.
+  auto with = parse_fault_spec("reset=0.2,lost=0");
+  auto without = parse_fault_spec("reset=0.2");
+  ASSERT_TRUE(with.ok() && without.ok());
+  FaultInjector f(*with, make_seeded_rng(9));
+  FaultInjector g(*without, make_seeded_rng(9));
+  for (int i = 0; i < 1000; ++i) ASSERT_EQ(f.draw(), g.draw());
+}
+
 }  // namespace
 }  // namespace r53d::sim

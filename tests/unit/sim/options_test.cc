@@ -48,6 +48,25 @@ TEST(SimOptions, DefaultsAndInlineValues) {
   EXPECT_TRUE(o->credentials.empty());
 }
 
+TEST(SimOptions, LostFault) {
+  auto o = parse({"--listen", "127.0.0.1:1", "--fault", "lost=0.3,reset=0.1"});
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_DOUBLE_EQ(o->faults.lost_p, 0.3);
+  EXPECT_DOUBLE_EQ(o->faults.reset_p, 0.1);
+  EXPECT_TRUE(o->faults.any());
+  auto only = parse_fault_spec("lost=1");
+  ASSERT_TRUE(only.ok());
+  EXPECT_TRUE(only->any());
+  EXPECT_EQ(only->reset_p, 0);
+  auto bad = parse_fault_spec("lost=1.5");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("--fault lost: 1.5 is out of range"), std::string::npos)
+      << bad.status().message();
+  auto unknown = parse_fault_spec("lose=1");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("lost"), std::string::npos) << unknown.status().message();
+}
+
 TEST(SimOptions, HelpNeedsNothingElse) {
   auto o = parse({"--help"});
   ASSERT_TRUE(o.ok());
