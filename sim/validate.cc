@@ -48,19 +48,9 @@ bool tokenize(std::string_view v, std::vector<Token>* out) {
       while (i < v.size()) {
         char c = v[i];
         if (c == '\\') {
-          if (i + 1 >= v.size()) return false;
-          if (std::isdigit(static_cast<unsigned char>(v[i + 1]))) {
-            if (i + 3 >= v.size() || !std::isdigit(static_cast<unsigned char>(v[i + 2])) ||
-                !std::isdigit(static_cast<unsigned char>(v[i + 3])))
-              return false;
-            int val = (v[i + 1] - '0') * 64 + (v[i + 2] - '0') * 8 + (v[i + 3] - '0');
-            if (v[i + 1] > '7' || v[i + 2] > '7' || v[i + 3] > '7' || val > 255) return false;
-            t.unescaped.push_back(static_cast<char>(val));
-            i += 4;
-          } else {
-            t.unescaped.push_back(v[i + 1]);
-            i += 2;
-          }
+          char b;
+          if (!r53::read_escape(v, i, b)) return false;  // \ooo octal or \X, as Route 53 reads them
+          t.unescaped.push_back(b);
         } else if (c == '"') {
           closed = true;
           ++i;

@@ -1,6 +1,7 @@
 // Formatting of `route53d --export`: record sets -> RFC 1035 zone file text.
 #include "daemon/zone_export.h"
 
+#include "r53/names.h"
 #include "zone/r53_convert.h"
 
 namespace r53d::daemon {
@@ -17,9 +18,7 @@ std::string one_line(const std::string& s) {
   std::string out;
   for (unsigned char c : s) {
     if (c < 0x20 || c == 0x7f) {
-      char buf[5];
-      std::snprintf(buf, sizeof buf, "\\%03o", c);
-      out += buf;
+      r53::append_octal_escape(out, c);
     } else {
       out += static_cast<char>(c);
     }
@@ -95,7 +94,7 @@ Result<std::string> format_zone_file(const r53::HostedZone& zone,
   ExportStats st;
   st.record_sets = rrsets.size();
   std::string soa, body;
-  auto canon_zone = zone::canonical_r53_name(zone.name);
+  auto canon_zone = r53::normalize_name(zone.name);
   if (!canon_zone.ok()) return canon_zone.status();
   for (const r53::RecordSet& s : rrsets) {
     if (s.read_only()) {
@@ -107,7 +106,7 @@ Result<std::string> format_zone_file(const r53::HostedZone& zone,
     if (!rrs.ok()) return rrs.status();
     bool is_soa = s.type == "SOA";
     if (is_soa) {
-      auto n = zone::canonical_r53_name(s.name);
+      auto n = r53::normalize_name(s.name);
       is_soa = n.ok() && *n == *canon_zone;
     }
     std::string& out = is_soa ? soa : body;

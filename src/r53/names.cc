@@ -10,6 +10,15 @@ namespace {
 
 bool is_octal(char c) { return c >= '0' && c <= '7'; }
 
+// The byte of a three-digit octal escape at text[i] == '\\', or -1 if there is none there.
+int octal_escape_at(std::string_view text, size_t i) {
+  if (i + 3 >= text.size() || !is_octal(text[i + 1]) || !is_octal(text[i + 2]) ||
+      !is_octal(text[i + 3])) {
+    return -1;
+  }
+  return (text[i + 1] - '0') * 64 + (text[i + 2] - '0') * 8 + (text[i + 3] - '0');
+}
+
 bool plain_byte(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
@@ -35,6 +44,42 @@ Status check_lengths(const std::vector<std::string>& labels) {
 
 }  // namespace
 
+bool read_escape(std::string_view text, size_t& i, char& out) {
+  if (i + 1 >= text.size()) return false;
+  char c = text[i + 1];
+  if (c >= '0' && c <= '9') {
+    // A digit escape that is not three octal digits ("\9", "\12x") is ambiguous: refuse it.
+    int v = octal_escape_at(text, i);
+    if (v < 0 || v > 255) return false;
+    out = static_cast<char>(v);
+    i += 4;
+    return true;
+  }
+  out = c;
+  i += 2;
+  return true;
+}
+
+void append_octal_escape(std::string& out, unsigned char b) {
+  out.push_back('\\');
+  out.push_back(static_cast<char>('0' + ((b >> 6) & 7)));
+  out.push_back(static_cast<char>('0' + ((b >> 3) & 7)));
+  out.push_back(static_cast<char>('0' + (b & 7)));
+}
+
+void append_label(std::string& out, std::string_view raw, bool keep_case) {
+  for (char ch : raw) {
+    auto c = static_cast<unsigned char>(ch);
+    bool upper = c >= 'A' && c <= 'Z';
+    if (upper && !keep_case) c = static_cast<unsigned char>(c - 'A' + 'a');
+    if (plain_byte(c) || (upper && keep_case)) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      append_octal_escape(out, c);
+    }
+  }
+}
+
 Result<std::vector<std::string>> split_name(std::string_view name) {
   if (name.empty()) return name_error(kEmptyName);
   if (name.size() > kMaxNameInputChars) return name_error(kNameTooLong);
@@ -42,25 +87,16 @@ Result<std::vector<std::string>> split_name(std::string_view name) {
   if (name == ".") return labels;
   std::string cur;
   bool ended_with_dot = false;
-  for (size_t i = 0; i < name.size(); ++i) {
+  for (size_t i = 0; i < name.size();) {
     char c = name[i];
     ended_with_dot = false;
     if (c == '\\') {
-      if (i + 1 >= name.size()) return name_error(kBadEscape);
-      if (i + 3 < name.size() + 0 && is_octal(name[i + 1]) && is_octal(name[i + 2]) &&
-          is_octal(name[i + 3])) {
-        int v = (name[i + 1] - '0') * 64 + (name[i + 2] - '0') * 8 + (name[i + 3] - '0');
-        if (v > 255) return name_error(kBadEscape);
-        cur.push_back(static_cast<char>(v));
-        i += 3;
-      } else if (name[i + 1] >= '0' && name[i + 1] <= '9') {
-        // A digit escape that is not three octal digits ("\9", "\12x") is ambiguous: refuse it.
-        return name_error(kBadEscape);
-      } else {
-        cur.push_back(name[i + 1]);
-        i += 1;
-      }
-    } else if (c == '.') {
+      char b;
+      if (!read_escape(name, i, b)) return name_error(kBadEscape);
+      cur.push_back(b);
+      continue;  // read_escape moved i past the escape
+    }
+    if (c == '.') {
       if (cur.empty()) return name_error(kEmptyLabel);
       labels.push_back(std::move(cur));
       cur.clear();
@@ -68,6 +104,7 @@ Result<std::vector<std::string>> split_name(std::string_view name) {
     } else {
       cur.push_back(c);
     }
+    ++i;
   }
   if (!ended_with_dot) {
     if (cur.empty()) return name_error(kEmptyLabel);
@@ -81,17 +118,7 @@ std::string join_labels(const std::vector<std::string>& labels) {
   if (labels.empty()) return ".";
   std::string out;
   for (const auto& l : labels) {
-    for (char ch : l) {
-      auto c = static_cast<unsigned char>(ch);
-      if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
-      if (plain_byte(c)) {
-        out.push_back(static_cast<char>(c));
-      } else {
-        char buf[5];
-        std::snprintf(buf, sizeof buf, "\\%03o", c);
-        out.append(buf, 4);
-      }
-    }
+    append_label(out, l);
     out.push_back('.');
   }
   return out;
@@ -147,9 +174,8 @@ std::string decode_name(std::string_view stored, bool dns_style) {
   std::string out;
   out.reserve(stored.size());
   for (size_t i = 0; i < stored.size(); ++i) {
-    if (stored[i] == '\\' && i + 3 < stored.size() + 0 && is_octal(stored[i + 1]) &&
-        is_octal(stored[i + 2]) && is_octal(stored[i + 3])) {
-      int v = (stored[i + 1] - '0') * 64 + (stored[i + 2] - '0') * 8 + (stored[i + 3] - '0');
+    int v = stored[i] == '\\' ? octal_escape_at(stored, i) : -1;
+    if (v >= 0) {
       i += 3;
       bool keep_escaped = v <= 0x20 || v >= 0x7f || v == '.' || v == '\\' || v == '"' ||
                           v == '(' || v == ')' || v == ';' || v == '@' || v == '$';

@@ -3,7 +3,9 @@
 // Route 53 stores and returns every name lower-case, fully qualified (trailing dot), with every
 // byte other than a-z 0-9 '-' '_' written as a three-digit octal escape ("\052" for '*',
 // "\057" for '/', "\056" for a dot inside a label). See route53-api.md §4.1 and §4.6.
-// Shared by the Route 53 client (src/r53) and route53-sim.
+// The one implementation of these rules: shared by the Route 53 client (src/r53), route53-sim
+// and the DNS side (src/zone/r53_convert converts names and values to ldns with it). It depends
+// on util only, like r53/model.h, so tests/check-layering.sh lets zone/ include it.
 //
 //   auto n = r53::normalize_name("*.Example.COM");   // -> "\\052.example.com."
 //   if (!n.ok()) return n.status();
@@ -24,6 +26,21 @@ namespace r53d::r53 {
 inline constexpr size_t kMaxNameWireBytes = 255;  // RFC 1035 §2.3.4, Route 53 §4.1
 inline constexpr size_t kMaxLabelBytes = 63;
 inline constexpr size_t kMaxNameInputChars = 1024;  // model: DNSName length
+
+// Decodes the Route 53 escape that starts at text[i] (text[i] == '\\'), in names and in quoted
+// strings alike (route53-api.md §4.1, §4.3): "\ooo" (three OCTAL digits, at most \377) is that
+// byte, "\X" for any other non-digit X is a literal X. On success stores the byte in out and
+// advances i past the escape. Returns false, i unchanged, for a backslash at the end of text or
+// a digit escape that is not three octal digits at most \377 ("\9", "\12x", "\400").
+bool read_escape(std::string_view text, size_t& i, char& out);
+
+// Appends byte b as Route 53 writes it escaped: a backslash and three octal digits ("\052").
+void append_octal_escape(std::string& out, unsigned char b);
+
+// Appends one label (raw bytes, as split_name gives them) in stored form: bytes outside
+// [a-z0-9_-] octal-escaped; upper-case letters lower-cased, or kept literal when keep_case
+// (how route53d writes domain names inside values). No trailing dot; no length check.
+void append_label(std::string& out, std::string_view raw, bool keep_case = false);
 
 // Splits a name in any accepted spelling into its labels as raw bytes (escapes decoded, case
 // kept). Input may or may not end with a dot; "\ddd" is a three-digit OCTAL escape as Route 53

@@ -5,46 +5,25 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "r53/names.h"
+
 namespace r53d::zone {
 namespace {
 
-constexpr size_t kMaxLabel = 63;
-constexpr size_t kMaxNameWire = 255;
 constexpr size_t kMaxCharString = 255;
 
 using CharPtr = CPtr<char, &free>;
 
-bool is_octal(char c) { return c >= '0' && c <= '7'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// Reads one escape at text[i] == '\\'. Route 53: \ooo is three OCTAL digits (route53-api.md
-// §4.1, §4.3); \X is a literal X. On success stores the byte and advances i past the escape.
+// Reads one escape at text[i] == '\\' with r53::read_escape (\ooo octal, \X literal), saying
+// what is wrong when it is bad.
 Status read_escape(std::string_view text, size_t& i, char& out) {
+  if (r53::read_escape(text, i, out)) return {};
   if (i + 1 >= text.size()) return Status::invalid_argument("backslash at end of text");
-  char c = text[i + 1];
-  if (is_digit(c)) {
-    if (i + 3 >= text.size() || !is_octal(text[i + 1]) || !is_octal(text[i + 2]) ||
-        !is_octal(text[i + 3])) {
-      return Status::invalid_argument("bad escape \"" + std::string(text.substr(i, 4)) +
-                                      "\": Route 53 escapes are three octal digits");
-    }
-    int v = (text[i + 1] - '0') * 64 + (text[i + 2] - '0') * 8 + (text[i + 3] - '0');
-    if (v > 255) return Status::invalid_argument("octal escape above \\377");
-    out = static_cast<char>(v);
-    i += 4;
-    return {};
-  }
-  out = c;
-  i += 2;
-  return {};
-}
-
-void append_octal(std::string& out, unsigned char b) {
-  out += '\\';
-  out += static_cast<char>('0' + ((b >> 6) & 7));
-  out += static_cast<char>('0' + ((b >> 3) & 7));
-  out += static_cast<char>('0' + (b & 7));
+  return Status::invalid_argument("bad escape \"" + std::string(text.substr(i, 4)) +
+                                  "\": Route 53 escapes are three octal digits, at most \\377");
 }
 
 void append_decimal(std::string& out, unsigned char b) {
@@ -63,7 +42,7 @@ void append_r53_quoted(std::string& out, const uint8_t* p, size_t n) {
       out += '\\';
       out += static_cast<char>(b);
     } else if (b < 0x20 || b >= 0x7f) {
-      append_octal(out, b);
+      r53::append_octal_escape(out, b);
     } else {
       out += static_cast<char>(b);
     }
@@ -88,33 +67,27 @@ void append_zone_quoted(std::string& out, const uint8_t* p, size_t n) {
   out += '"';
 }
 
-enum class NameStyle { kR53Lower, kR53KeepCase, kZoneFile };
-
-std::string print_name(const ldns_rdf* dname, NameStyle style) {
+// The labels of an ldns dname, raw bytes, leftmost first (none for the root).
+std::vector<std::string_view> labels_of(const ldns_rdf* dname) {
   const uint8_t* p = ldns_rdf_data(dname);
   size_t n = ldns_rdf_size(dname);
-  std::string out;
+  std::vector<std::string_view> out;
   size_t i = 0;
   while (i < n && p[i] != 0) {
     size_t len = p[i++];
     if (i + len > n) break;  // malformed rdf; ldns never builds one
-    bool wildcard = len == 1 && p[i] == '*';
-    for (size_t j = 0; j < len; ++j) {
-      unsigned char b = p[i + j];
-      if (style == NameStyle::kR53Lower && b >= 'A' && b <= 'Z') b = static_cast<unsigned char>(b + 32);
-      bool plain = (b >= 'a' && b <= 'z') || is_digit(static_cast<char>(b)) || b == '-' || b == '_';
-      if (style != NameStyle::kR53Lower && b >= 'A' && b <= 'Z') plain = true;
-      if (style == NameStyle::kZoneFile && wildcard) plain = true;
-      if (plain) {
-        out += static_cast<char>(b);
-      } else if (style == NameStyle::kZoneFile) {
-        append_decimal(out, b);
-      } else {
-        append_octal(out, b);
-      }
-    }
-    out += '.';
+    out.emplace_back(reinterpret_cast<const char*>(p + i), len);
     i += len;
+  }
+  return out;
+}
+
+// Route 53 spelling of a dname (r53::append_label per label); the root is ".".
+std::string print_r53_name(const ldns_rdf* dname, bool keep_case) {
+  std::string out;
+  for (std::string_view l : labels_of(dname)) {
+    r53::append_label(out, l, keep_case);
+    out += '.';
   }
   if (out.empty()) out = ".";
   return out;
@@ -342,59 +315,44 @@ std::string type_name(ldns_rr_type type) {
 // ---- names ---------------------------------------------------------------------------------
 
 Result<RdfPtr> dname_from_r53(std::string_view name) {
-  if (name.empty()) return Status::invalid_argument("empty name");
-  std::string wire;
-  std::string label;
-  auto end_label = [&]() -> Status {
-    if (label.empty()) return Status::invalid_argument("empty label in \"" + std::string(name) + "\"");
-    if (label.size() > kMaxLabel) {
-      return Status::invalid_argument("label longer than 63 bytes in \"" + std::string(name) + "\"");
-    }
-    wire += static_cast<char>(label.size());
-    wire += label;
-    label.clear();
-    return {};
-  };
-  if (name != ".") {
-    for (size_t i = 0; i < name.size();) {
-      char c = name[i];
-      if (c == '\\') {
-        char b;
-        Status s = read_escape(name, i, b);
-        if (!s.ok()) return Status::invalid_argument(s.message() + " in \"" + std::string(name) + "\"");
-        label += b;
-      } else if (c == '.') {
-        R53D_RETURN_IF_ERROR(end_label());
-        ++i;
-      } else {
-        label += c;
-        ++i;
-      }
-    }
-    if (!label.empty()) R53D_RETURN_IF_ERROR(end_label());
+  auto labels = r53::split_name(name);
+  if (!labels.ok()) {
+    return Status::invalid_argument(labels.status().message() + " in \"" + std::string(name) + "\"");
+  }
+  std::string wire;  // split_name checked the label and name lengths
+  for (const std::string& l : *labels) {
+    wire += static_cast<char>(l.size());
+    wire += l;
   }
   wire += '\0';
-  if (wire.size() > kMaxNameWire) {
-    return Status::invalid_argument("name longer than 255 bytes: \"" + std::string(name) + "\"");
-  }
   RdfPtr rdf(ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, wire.size(), wire.data()));
   if (!rdf) return Status::internal("out of memory");
   return rdf;
 }
 
-std::string r53_name(const ldns_rdf* dname) { return print_name(dname, NameStyle::kR53Lower); }
+std::string r53_name(const ldns_rdf* dname) { return print_r53_name(dname, false); }
 
-std::string r53_name_keep_case(const ldns_rdf* dname) {
-  return print_name(dname, NameStyle::kR53KeepCase);
+std::string r53_name_keep_case(const ldns_rdf* dname) { return print_r53_name(dname, true); }
+
+std::string zone_file_name(const ldns_rdf* dname) {
+  std::string out;
+  for (std::string_view l : labels_of(dname)) {
+    bool wildcard = l == "*";
+    for (char ch : l) {
+      auto b = static_cast<unsigned char>(ch);
+      bool plain = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || is_digit(ch) || b == '-' ||
+                   b == '_' || wildcard;
+      if (plain) {
+        out += ch;
+      } else {
+        append_decimal(out, b);
+      }
+    }
+    out += '.';
+  }
+  if (out.empty()) out = ".";
+  return out;
 }
-
-Result<std::string> canonical_r53_name(std::string_view name) {
-  auto d = dname_from_r53(name);
-  if (!d.ok()) return d.status();
-  return r53_name(d->get());
-}
-
-std::string zone_file_name(const ldns_rdf* dname) { return print_name(dname, NameStyle::kZoneFile); }
 
 // ---- values --------------------------------------------------------------------------------
 

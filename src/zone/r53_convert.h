@@ -58,7 +58,9 @@ std::string type_name(ldns_rr_type type);
 
 // A Route 53 name in any accepted spelling (octal \ooo escapes, \X for a literal X, any case,
 // trailing dot optional) -> an absolute ldns dname (LDNS_RDF_TYPE_DNAME), case preserved.
-// Errors: bad escape, empty label, label > 63 bytes, name > 255 bytes.
+// Parsed by r53::split_name (r53/names.h): errors are its messages with the name appended
+// ("DomainLabelEmpty (Domain label is empty) in \"a..example.com\""): bad escape, empty label,
+// label > 63 bytes, name > 255 bytes.
 Result<RdfPtr> dname_from_r53(std::string_view name);
 
 // An ldns dname -> Route 53's stored form: lower-case, trailing dot, every byte other than
@@ -66,8 +68,7 @@ Result<RdfPtr> dname_from_r53(std::string_view name);
 std::string r53_name(const ldns_rdf* dname);
 // The same spelling without lower-casing: how route53d writes domain names inside values.
 std::string r53_name_keep_case(const ldns_rdf* dname);
-// Normalises any Route 53 spelling to the stored form (for comparing names from the API).
-Result<std::string> canonical_r53_name(std::string_view name);
+// (To compare names from the API, normalise them with r53::normalize_name, r53/names.h.)
 
 // An ldns dname -> RFC 1035 master-file text that BIND and Knot read back unchanged: absolute,
 // case preserved, letters/digits/-/_ literal, '*' literal only as a whole label, everything

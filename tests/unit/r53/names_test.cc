@@ -136,5 +136,35 @@ TEST(Names, SplitKeepsRawBytes) {
   EXPECT_TRUE(root->empty());
 }
 
+TEST(Names, ReadEscapeIsOctalOrLiteral) {
+  struct Case { const char* text; bool ok; char byte; size_t next; } cases[] = {
+      {"\\052x", true, '*', 4},   {"\\377", true, '\xff', 4}, {"\\000", true, '\0', 4},
+      {"\\.", true, '.', 2},      {"\\\"", true, '"', 2},     {"\\\\", true, '\\', 2},
+      {"\\", false, 0, 0},        {"\\9", false, 0, 0},        {"\\12x", false, 0, 0},
+      {"\\089", false, 0, 0},     {"\\400", false, 0, 0},      {"\\05", false, 0, 0},
+  };
+  for (const auto& c : cases) {
+    size_t i = 0;
+    char b = 0;
+    EXPECT_EQ(read_escape(c.text, i, b), c.ok) << c.text;
+    EXPECT_EQ(i, c.next) << c.text;  // unchanged on failure
+    if (c.ok) {
+      EXPECT_EQ(b, c.byte) << c.text;
+    }
+  }
+}
+
+TEST(Names, AppendLabelEscapesAndFoldsCase) {
+  std::string out;
+  append_label(out, "Mail*A b.\xe4_-9");
+  EXPECT_EQ(out, "mail\\052a\\040b\\056\\344_-9");
+  out.clear();
+  append_label(out, "Mail*", true);  // names inside values keep their case
+  EXPECT_EQ(out, "Mail\\052");
+  out.clear();
+  append_octal_escape(out, 0x0a);
+  EXPECT_EQ(out, "\\012");
+}
+
 }  // namespace
 }  // namespace r53d::r53
