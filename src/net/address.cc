@@ -39,6 +39,12 @@ std::string SocketAddress::to_string() const {
 
 std::string SocketAddress::client_string() const { return host_string(*this) + "#" + std::to_string(port()); }
 
+bool SocketAddress::is_any() const {
+  if (family() == AF_INET) return reinterpret_cast<const sockaddr_in*>(&storage)->sin_addr.s_addr == htonl(INADDR_ANY);
+  if (family() == AF_INET6) return IN6_IS_ADDR_UNSPECIFIED(&reinterpret_cast<const sockaddr_in6*>(&storage)->sin6_addr);
+  return false;
+}
+
 Result<SocketAddress> parse_listen_address(std::string_view text) {
   std::string_view host, port;
   if (!text.empty() && text.front() == '[') {

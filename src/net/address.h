@@ -28,6 +28,8 @@ struct SocketAddress {
   std::string to_string() const;
   // BIND's log style for clients: "192.0.2.1#5353" / "2001:db8::1#5353".
   std::string client_string() const;
+  // True for the wildcard 0.0.0.0 / :: (any port).
+  bool is_any() const;
 };
 
 // Parses "127.0.0.1:53", "0.0.0.0:53", "[::1]:53", "[::]:5353" (numeric addresses only; port

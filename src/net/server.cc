@@ -122,7 +122,7 @@ class Core : public std::enable_shared_from_this<Core> {
 
   // From Responder.
   void release(Transport t, size_t socket_index, uint64_t conn_id, const SocketAddress& client,
-               const std::vector<uint8_t>* wire);
+               const SocketAddress& local, const std::vector<uint8_t>* wire);
 
   // From TcpConn.
   void dispatch_tcp(TcpConn& c, std::vector<uint8_t> wire, const SocketAddress& client, const SocketAddress& local);
@@ -139,10 +139,14 @@ class Core : public std::enable_shared_from_this<Core> {
     int fd = -1;
     SocketAddress addr;
     std::unique_ptr<loop::IoEvent> io;
+    bool pktinfo = false;  // UDP on a wildcard address: destination read and source set per datagram
   };
 
   Status bind_one(const SocketAddress& want, Socket& udp, Socket& tcp);
   void on_udp_readable(size_t index);
+  // Sends one UDP reply from socket s (from `local` when s is a wildcard socket). Returns sendto's result.
+  ssize_t send_udp(const Socket& s, const SocketAddress& client, const SocketAddress& local,
+                   const std::vector<uint8_t>& wire);
   void on_accept(size_t index);
   void on_resume_accept();
   void update_accepting();
@@ -395,6 +399,49 @@ SocketAddress local_address(int fd) {
   return a;
 }
 
+// Room for one IP_PKTINFO or IPV6_PKTINFO control message (in6_pktinfo is the larger).
+union PktinfoControl {
+  cmsghdr header;  // alignment
+  uint8_t buf[CMSG_SPACE(sizeof(in6_pktinfo))];
+};
+
+// Asks for the destination address of every datagram on a wildcard UDP socket.
+Status enable_pktinfo(int fd, const SocketAddress& a) {
+  int one = 1;
+  int rc = a.family() == AF_INET6 ? setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one)
+                                  : setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
+  if (rc != 0) {
+    return Status::unavailable(a.to_string() + " (udp): " + (a.family() == AF_INET6 ? "IPV6_RECVPKTINFO" : "IP_PKTINFO") +
+                               ": " + errno_text(errno));
+  }
+  return {};
+}
+
+// The destination of a datagram received on a wildcard socket bound to `bound`, from its
+// IP_PKTINFO / IPV6_PKTINFO control message; `bound` itself if there is none.
+SocketAddress destination_of(msghdr& mh, const SocketAddress& bound) {
+  SocketAddress local = bound;
+  if (mh.msg_flags & MSG_CTRUNC) return local;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&mh); c != nullptr; c = CMSG_NXTHDR(&mh, c)) {
+    if (bound.family() == AF_INET && c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      in_pktinfo info;
+      std::memcpy(&info, CMSG_DATA(c), sizeof info);
+      reinterpret_cast<sockaddr_in*>(local.sa())->sin_addr = info.ipi_addr;  // the header's destination
+      return local;
+    }
+    if (bound.family() == AF_INET6 && c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+      in6_pktinfo info;
+      std::memcpy(&info, CMSG_DATA(c), sizeof info);
+      auto* v6 = reinterpret_cast<sockaddr_in6*>(local.sa());
+      v6->sin6_addr = info.ipi6_addr;
+      // A link-local address means nothing without its interface; keep it for the reply.
+      v6->sin6_scope_id = IN6_IS_ADDR_LINKLOCAL(&info.ipi6_addr) ? info.ipi6_ifindex : 0;
+      return local;
+    }
+  }
+  return local;
+}
+
 }  // namespace
 
 Status Core::bind_one(const SocketAddress& want, Socket& udp, Socket& tcp) {
@@ -403,11 +450,19 @@ Status Core::bind_one(const SocketAddress& want, Socket& udp, Socket& tcp) {
     auto u = make_socket(want, SOCK_DGRAM, 0, "udp");
     if (!u.ok()) return u.status();
     set_udp_buffers(*u, opt_.udp_buffer_bytes);
+    if (want.is_any()) {
+      Status s = enable_pktinfo(*u, want);
+      if (!s.ok()) {
+        ::close(*u);
+        return s;
+      }
+    }
     SocketAddress bound = local_address(*u);
     auto t = make_socket(bound, SOCK_STREAM, opt_.listen_backlog, "tcp");
     if (t.ok()) {
       udp.fd = *u;
       udp.addr = bound;
+      udp.pktinfo = want.is_any();
       tcp.fd = *t;
       tcp.addr = bound;
       return {};
@@ -526,13 +581,24 @@ void Core::on_udp_readable(size_t index) {
   Socket& s = udp_[index];
   for (size_t i = 0; i < kUdpBatch; ++i) {
     SocketAddress client;
-    client.len = sizeof client.storage;
-    ssize_t n = ::recvfrom(s.fd, udp_buf_.data(), udp_buf_.size(), 0, client.sa(), &client.len);
+    PktinfoControl control;
+    iovec iov{udp_buf_.data(), udp_buf_.size()};
+    msghdr mh{};
+    mh.msg_name = client.sa();
+    mh.msg_namelen = sizeof client.storage;
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    if (s.pktinfo) {
+      mh.msg_control = control.buf;
+      mh.msg_controllen = sizeof control.buf;
+    }
+    ssize_t n = ::recvmsg(s.fd, &mh, 0);
     if (n < 0) {
       if (errno == EINTR) continue;
       // EAGAIN: drained. Other errors (ICMP-induced ECONNREFUSED...) are not fatal for UDP.
       return;
     }
+    client.len = mh.msg_namelen;
     ++stats_.udp_received;
     std::span<const uint8_t> msg(udp_buf_.data(), static_cast<size_t>(n));
     auto hdr = dns::read_header(msg);
@@ -553,9 +619,9 @@ void Core::on_udp_readable(size_t index) {
     Request req;
     req.wire.assign(msg.begin(), msg.end());
     req.client = client;
-    req.local = s.addr;
+    req.local = s.pktinfo ? destination_of(mh, s.addr) : s.addr;
     req.transport = Transport::kUdp;
-    Responder r(weak_from_this(), Transport::kUdp, index, 0, client);
+    Responder r(weak_from_this(), Transport::kUdp, index, 0, client, req.local);
     handler_.handle(std::move(req), std::move(r));
     if (!s.io || !s.io->enabled()) return;  // stop_accepting() from the handler
   }
@@ -569,12 +635,50 @@ void Core::dispatch_tcp(TcpConn& c, std::vector<uint8_t> wire, const SocketAddre
   req.local = local;
   req.transport = Transport::kTcp;
   req.connection_id = c.id();
-  Responder r(weak_from_this(), Transport::kTcp, 0, c.id(), client);
+  Responder r(weak_from_this(), Transport::kTcp, 0, c.id(), client, local);
   handler_.handle(std::move(req), std::move(r));
 }
 
+ssize_t Core::send_udp(const Socket& s, const SocketAddress& client, const SocketAddress& local,
+                       const std::vector<uint8_t>& wire) {
+  if (!s.pktinfo || local.is_any()) {
+    return ::sendto(s.fd, wire.data(), wire.size(), MSG_DONTWAIT, client.sa(), client.len);
+  }
+  PktinfoControl control;
+  std::memset(&control, 0, sizeof control);
+  iovec iov{const_cast<uint8_t*>(wire.data()), wire.size()};
+  msghdr mh{};
+  mh.msg_name = const_cast<sockaddr*>(client.sa());
+  mh.msg_namelen = client.len;
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = control.buf;
+  cmsghdr* c = &control.header;
+  if (local.family() == AF_INET) {
+    // Source = the address the query was sent to; interface 0: the routing tables choose the way.
+    in_pktinfo info{};
+    info.ipi_spec_dst = reinterpret_cast<const sockaddr_in*>(local.sa())->sin_addr;
+    c->cmsg_level = IPPROTO_IP;
+    c->cmsg_type = IP_PKTINFO;
+    c->cmsg_len = CMSG_LEN(sizeof info);
+    std::memcpy(CMSG_DATA(c), &info, sizeof info);
+    mh.msg_controllen = CMSG_SPACE(sizeof info);
+  } else {
+    const auto* v6 = reinterpret_cast<const sockaddr_in6*>(local.sa());
+    in6_pktinfo info{};
+    info.ipi6_addr = v6->sin6_addr;
+    info.ipi6_ifindex = v6->sin6_scope_id;  // set for link-local only (destination_of)
+    c->cmsg_level = IPPROTO_IPV6;
+    c->cmsg_type = IPV6_PKTINFO;
+    c->cmsg_len = CMSG_LEN(sizeof info);
+    std::memcpy(CMSG_DATA(c), &info, sizeof info);
+    mh.msg_controllen = CMSG_SPACE(sizeof info);
+  }
+  return ::sendmsg(s.fd, &mh, MSG_DONTWAIT);
+}
+
 void Core::release(Transport t, size_t socket_index, uint64_t conn_id, const SocketAddress& client,
-                   const std::vector<uint8_t>* wire) {
+                   const SocketAddress& local, const std::vector<uint8_t>* wire) {
   if (outstanding_ > 0) --outstanding_;
   if (t == Transport::kUdp) {
     if (udp_outstanding_ > 0) --udp_outstanding_;
@@ -584,7 +688,7 @@ void Core::release(Transport t, size_t socket_index, uint64_t conn_id, const Soc
       return;
     }
     if (socket_index >= udp_.size() || udp_[socket_index].fd < 0) return;
-    ssize_t n = ::sendto(udp_[socket_index].fd, wire->data(), wire->size(), MSG_DONTWAIT, client.sa(), client.len);
+    ssize_t n = send_udp(udp_[socket_index], client, local, *wire);
     if (n < 0) {
       ++stats_.udp_send_errors;
       drop_log_.warn(loop_.now_ms(), "udp reply to " + client.client_string() + " not sent: " + errno_text(errno));
@@ -634,13 +738,13 @@ void Core::stop_accepting() {
 // --- Responder -------------------------------------------------------------------------------------
 
 Responder::Responder(std::weak_ptr<detail::Core> core, Transport t, size_t socket_index, uint64_t conn_id,
-                     const SocketAddress& client)
+                     const SocketAddress& client, const SocketAddress& local)
     : core_(std::move(core)), transport_(t), socket_index_(socket_index), conn_id_(conn_id), client_(client),
-      active_(true) {}
+      local_(local), active_(true) {}
 
 Responder::Responder(Responder&& o) noexcept
     : core_(std::move(o.core_)), transport_(o.transport_), socket_index_(o.socket_index_), conn_id_(o.conn_id_),
-      client_(o.client_), active_(o.active_) {
+      client_(o.client_), local_(o.local_), active_(o.active_) {
   o.active_ = false;
 }
 
@@ -652,6 +756,7 @@ Responder& Responder::operator=(Responder&& o) noexcept {
     socket_index_ = o.socket_index_;
     conn_id_ = o.conn_id_;
     client_ = o.client_;
+    local_ = o.local_;
     active_ = o.active_;
     o.active_ = false;
   }
@@ -668,7 +773,7 @@ void Responder::release(const std::vector<uint8_t>* wire) {
   if (!active_) return;
   active_ = false;
   if (auto core = core_.lock()) {
-    core->release(transport_, socket_index_, conn_id_, client_, wire);
+    core->release(transport_, socket_index_, conn_id_, client_, local_, wire);
   }
   core_.reset();
 }

@@ -31,6 +31,15 @@
 // size, pipelined requests per connection (reading pauses at the cap), unsent reply bytes per
 // connection, TCP idle time, and outstanding UDP requests (more are dropped, logged at most a few
 // lines per second). UDP replies are sent as given: the handler truncates them (finish_reply).
+//
+// Wildcard listeners (0.0.0.0:PORT, [::]:PORT): a UDP reply leaves from the address the query was
+// sent to, as BIND, NSD, Knot and Unbound do (IP_PKTINFO / IPV6_RECVPKTINFO on receive, the same
+// address as IP_PKTINFO ipi_spec_dst / IPV6_PKTINFO ipi6_addr on send); otherwise the kernel picks
+// the source by route (a query to 127.0.0.2 would be answered from 127.0.0.1) and the client drops
+// the reply. The interface index is passed only for IPv6 link-local addresses, which need it;
+// elsewhere it is left 0 so that the routing tables choose the way out (Knot, Unbound). [::] is
+// IPV6_V6ONLY, so 0.0.0.0 and [::] may both be listed on one port. Sockets bound to one address
+// use recvfrom-style receive and sendto as before (the kernel already answers from that address).
 #pragma once
 
 #include <cstdint>
@@ -68,7 +77,9 @@ struct ServerOptions {
 struct Request {
   std::vector<uint8_t> wire;     // exact bytes (TCP: without the 2-octet length); >= 12 octets, QR clear
   SocketAddress client;          // where the message came from (UDP replies go back there)
-  SocketAddress local;           // the listening address it arrived on
+  SocketAddress local;           // the address it arrived on: the listening address, or for a
+                                 // wildcard UDP listener the query's destination (IP_PKTINFO)
+                                 // with the listener's port
   Transport transport = Transport::kUdp;
   uint64_t connection_id = 0;    // TCP: unique per connection (retransmission keys, logs); UDP: 0
 };
@@ -101,7 +112,7 @@ class Responder {
  private:
   friend class detail::Core;
   Responder(std::weak_ptr<detail::Core> core, Transport t, size_t socket_index, uint64_t conn_id,
-            const SocketAddress& client);
+            const SocketAddress& client, const SocketAddress& local);
   void release(const std::vector<uint8_t>* wire);
 
   std::weak_ptr<detail::Core> core_;
@@ -109,6 +120,7 @@ class Responder {
   size_t socket_index_ = 0;  // UDP: which socket to send from
   uint64_t conn_id_ = 0;     // TCP
   SocketAddress client_;
+  SocketAddress local_;      // UDP: the address to answer from (see Request::local)
   bool active_ = false;
 };
 
@@ -134,8 +146,8 @@ struct ServerStats {
 // Owned by the daemon; must not be destroyed from inside Handler::handle().
 class Server {
  public:
-  // Binds UDP and TCP on every address (SO_REUSEADDR, IPV6_V6ONLY for IPv6, non-blocking) and
-  // starts serving. With port 0, UDP gets a free port and TCP the same one. The loop and handler
+  // Binds UDP and TCP on every address (SO_REUSEADDR, IPV6_V6ONLY for IPv6, non-blocking; on a
+  // wildcard UDP socket IP_PKTINFO / IPV6_RECVPKTINFO) and starts serving. With port 0, UDP gets a free port and TCP the same one. The loop and handler
   // must outlive the Server. Errors: kInvalidArgument (bad address), kUnavailable (socket/bind/
   // listen failed: "127.0.0.1:53 (tcp): bind: Address already in use").
   static Result<std::unique_ptr<Server>> create(loop::EventBase& loop, ServerOptions options, Handler& handler);
