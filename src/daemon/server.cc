@@ -13,6 +13,7 @@
 #include "commit/confirmed_soa.h"
 #include "commit/zone_committer.h"
 #include "daemon/handler.h"
+#include "daemon/privileges.h"
 #include "daemon/route53_stack.h"
 #include "dns/tsig.h"
 #include "loop/event_base.h"
@@ -195,6 +196,10 @@ void Server::open_listeners() {
   auto l = net::Server::create(loop_, opt, *gateway_);
   if (!l.ok()) return fail("cannot listen: " + l.status().message());
   listeners_ = std::move(*l);
+  // Every listener is bound, the key files were read at load and the AWS credentials when the
+  // zones were loaded: root is no longer needed (DESIGN.md, security defaults).
+  Status dropped = drop_privileges(cfg_.server.user);
+  if (!dropped.ok()) return fail("cannot drop privileges: " + dropped.message());
   log::notice("route53d ready: %zu zone(s), %zu listen address(es)", zones_.size(), cfg_.server.listen.size());
 }
 
@@ -284,8 +289,10 @@ int Server::run() {
   zones_left_ = zones_.size();
   log::info("route53d starting: %zu zone(s), %zu key(s), Route 53 at %s", zones_.size(), ring_.size(),
             stack_->client().endpoint().host.c_str());
-  if (zones_.empty())
+  if (zones_.empty()) {
     open_listeners();
+    if (exit_code_ != 0) return exit_code_;  // fail() before the loop runs: run() would not see stop()
+  }
   for (auto& z : zones_) {
     if (z->zone_id.empty())
       find_zone(*z);

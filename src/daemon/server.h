@@ -7,8 +7,9 @@
 //
 // Start-up, in order: TSIG key ring from the configuration; Route 53 client stack; for each
 // dynamic zone its hosted zone (by hosted-zone-id, else by name: none or several is a start-up
-// error naming them) and its mirror (every page of ListResourceRecordSets); then the listeners.
-// Any failure stops start-up with one error line and exit code 1.
+// error naming them) and its mirror (every page of ListResourceRecordSets); then the listeners;
+// then, with `[server] user`, the privilege drop (daemon/privileges.h). Any failure stops start-up
+// with one error line and exit code 1.
 //
 // Shutdown on SIGTERM/SIGINT: stop reading requests, answer queued UPDATEs SERVFAIL, let the
 // change requests in flight finish (at most shutdown_wait_ms), answer whoever still waits
