@@ -1,48 +1,55 @@
 // ZoneBackend on r53::Route53Client.
 #include "commit/route53_backend.h"
 
+#include <map>
+#include <set>
+
+#include "r53/names.h"
 #include "zone/codec.h"
 
 namespace r53d::commit {
 namespace {
 
-// Collects the record sets of several names read in parallel; calls back once all are in.
+// One read_names call: the names still to read in ListResourceRecordSets order, and what was
+// found. The pages are read one after another, each starting at the first name not yet covered.
 struct NameReads {
-  size_t left = 0;
-  Status failure;
+  std::string zone_id;
+  std::vector<std::string> order;     // r53::reverse_name_key of each name, sorted, unique
+  std::vector<std::string> stored;    // the same names in stored form, same order
+  std::set<zone::Name> wanted;
+  size_t next = 0;                    // first entry of `order` no page has covered yet
   std::vector<r53::RecordSet> sets;
   ZoneBackend::RecordSetsCallback cb;
 };
 
-// Reads the record sets at `name` from `start`, following pages while they still hold the name.
-void read_one(r53::Route53Client& client, const std::string& zone_id, zone::Name name,
-              std::string r53_name, r53::RrsetStart start, std::shared_ptr<NameReads> st, std::weak_ptr<bool> alive) {
+// Reads one page from `start` (maxitems: the client's page size, 300) and keeps the sets of the
+// wanted names. Route 53 lists in the order of reverse_name_key (route53-api.md §4.6), so a page
+// holds every set of every name from `start` up to its NextRecordName: the wanted names in
+// that range are done, and the next page starts at the first wanted name after it (or inside
+// NextRecordName's sets, when that name is wanted too). Names close together share a page.
+void read_from(r53::Route53Client& client, r53::RrsetStart start, std::shared_ptr<NameReads> st,
+               std::weak_ptr<bool> alive) {
   client.list_rrsets_page(
-      zone_id, start, 100,
-      [&client, zone_id, name, r53_name, st, alive](r53::ApiResult<r53::RrsetPage> r) {
+      st->zone_id, start, 0, [&client, start, st, alive](r53::ApiResult<r53::RrsetPage> r) {
         if (auto p = alive.lock(); !p || !*p) return;
-        bool more = false;
-        if (!r.ok()) {
-          if (st->failure.ok()) st->failure = r.status();
-        } else {
-          // Only this name: a page runs on into the following names, which have their own reads.
-          for (auto& rs : r.value().rrsets) {
-            auto n = zone::name_from_r53(rs.name);
-            if (n.ok() && *n == name) st->sets.push_back(rs);
-          }
-          const auto& page = r.value();
-          more = page.is_truncated && page.next_name == r53_name;
-          if (more) {
-            read_one(client, zone_id, name, r53_name, {page.next_name, page.next_type, page.next_identifier}, st, alive);
-            return;
-          }
+        if (!r.ok()) return st->cb(r.status());
+        const r53::RrsetPage& page = r.value();
+        for (const auto& rs : page.rrsets) {
+          auto n = zone::name_from_r53(rs.name);
+          if (n.ok() && st->wanted.count(*n)) st->sets.push_back(rs);
         }
-        if (--st->left == 0) {
-          if (st->failure.ok())
-            st->cb(std::move(st->sets));
-          else
-            st->cb(st->failure);
+        if (!page.is_truncated) return st->cb(std::move(st->sets));  // read to the end of the zone
+        auto next_name = r53::normalize_name(page.next_name);
+        if (!next_name.ok()) return st->cb(Status::internal("ListResourceRecordSets: bad NextRecordName \"" + page.next_name + "\""));
+        std::string next_key = r53::reverse_name_key(*next_name);
+        while (st->next < st->order.size() && st->order[st->next] < next_key) ++st->next;
+        if (st->next == st->order.size()) return st->cb(std::move(st->sets));
+        r53::RrsetStart from{st->stored[st->next], "", ""};
+        if (st->order[st->next] == next_key) from = {*next_name, page.next_type, page.next_identifier};
+        if (from.name == start.name && from.type == start.type && from.identifier == start.identifier) {
+          return st->cb(Status::internal("ListResourceRecordSets: NextRecordName did not advance"));
         }
+        read_from(client, std::move(from), st, alive);
       });
 }
 
@@ -67,18 +74,28 @@ void Route53Backend::change_rrsets(const std::string& zone_id, const r53::Change
 
 void Route53Backend::read_names(const std::string& zone_id, const std::vector<zone::Name>& names,
                                 RecordSetsCallback cb) {
-  auto st = std::make_shared<NameReads>();
-  st->left = names.size();
-  st->cb = std::move(cb);
   if (names.empty()) {
-    // Still call back later, from the loop.
-    read_zone(zone_id, [st](Result<std::vector<r53::RecordSet>>) { st->cb(std::vector<r53::RecordSet>{}); });
+    // Nothing to read; still call back later, from the loop.
+    std::weak_ptr<bool> alive = alive_;
+    loop_.defer([cb = std::move(cb), alive] {
+      if (auto p = alive.lock(); p && *p) cb(std::vector<r53::RecordSet>{});
+    });
     return;
   }
+  auto st = std::make_shared<NameReads>();
+  st->zone_id = zone_id;
+  st->cb = std::move(cb);
+  std::map<std::string, std::string> by_order;  // reverse_name_key -> stored name
   for (const auto& n : names) {
-    std::string r53_name = zone::name_to_r53(n);
-    read_one(client_, zone_id, n, r53_name, {r53_name, "", ""}, st, alive_);
+    std::string stored = zone::name_to_r53(n);
+    by_order.emplace(r53::reverse_name_key(stored), stored);
+    st->wanted.insert(n);
   }
+  for (auto& [key, stored] : by_order) {
+    st->order.push_back(key);
+    st->stored.push_back(stored);
+  }
+  read_from(client_, {st->stored.front(), "", ""}, st, alive_);
 }
 
 int64_t Route53Backend::send_delay_ms(const std::string&) {

@@ -1,5 +1,6 @@
 // ZoneBackend on the real Route 53 client: ChangeResourceRecordSets, and the re-reads a lost
-// compare-and-swap needs (ListResourceRecordSets from each name, or every page of the zone).
+// compare-and-swap needs (ListResourceRecordSets pages covering the names, or every page of the
+// zone).
 //
 //   commit::Route53Backend backend(r53_client, loop, {.requests_per_second = 5, .burst = 5});
 //   commit::ZoneCommitter zc(loop, std::move(mirror), "Z0123", backend);
@@ -31,8 +32,11 @@ class Route53Backend final : public ZoneBackend {
 
   void change_rrsets(const std::string& zone_id, const r53::ChangeBatch& batch,
                      std::function<void(ChangeOutcome)> cb) override;
-  // One ListResourceRecordSets per name (StartRecordName = the name, pages followed while they
-  // still hold that name).
+  // Pages of ListResourceRecordSets (300 sets each) read one after another in Route 53 order,
+  // each starting at the first wanted name the pages before did not cover: names that lie
+  // close together in the zone share a page, so N names cost from 1 to N calls (plus extra
+  // pages for a name with more than 300 sets), never more than the pages between the first and
+  // the last name. Only sets of `names` are returned. No names: no call.
   void read_names(const std::string& zone_id, const std::vector<zone::Name>& names,
                   RecordSetsCallback cb) override;
   void read_zone(const std::string& zone_id, RecordSetsCallback cb) override;

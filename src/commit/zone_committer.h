@@ -19,9 +19,9 @@
 //  - Accepted (HTTP 200): the mirror takes the batch, every UPDATE in it is answered NOERROR, the
 //    on_accepted hook gets the change ID and the new SOA. Never NOERROR before that.
 //  - Compare-and-swap lost (Rejection::kCasLost): the names the batch read or wrote are re-read
-//    (ListResourceRecordSets per name, or the whole zone when that is fewer calls), the mirror is
-//    refreshed, and the same UPDATEs are evaluated again from scratch. After max_cas_rounds lost
-//    rounds an UPDATE is answered SERVFAIL.
+//    (the ListResourceRecordSets pages that cover them, or the whole zone when that is fewer
+//    calls), the mirror is refreshed, and the same UPDATEs are evaluated again from scratch.
+//    After max_cas_rounds lost rounds an UPDATE is answered SERVFAIL.
 //  - Rejected for another reason (Rejection::kBadBatch): the batch is bisected (the first half is
 //    retried alone, then the rest) until the one UPDATE Route 53 refuses is alone; it is answered
 //    REFUSED (the AWS message is its reason), the others go through.

@@ -119,15 +119,36 @@ mixed = [k for k, v in py_results.items() if len(set(v)) > 1]
 check(not mixed, "both copies of a retransmitted UPDATE get the same answer", mixed[:10])
 
 # Route 53 afterwards.
+import json  # noqa: E402
+import urllib.request  # noqa: E402
+
 import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
 
+
+def list_calls():
+    # ListResourceRecordSets requests route53-sim has seen so far (throttled ones included).
+    with urllib.request.urlopen(endpoint + "/_sim/stats", timeout=10) as r:
+        return json.load(r).get("requests", {}).get("ListResourceRecordSets", 0)
+
+
+# route53d's own reads (zone load at start, re-reads after a lost compare-and-swap): the
+# calling test may bound them.
+before = list_calls()
+print("# ListResourceRecordSets calls before the read-back: %d" % before)
 client = boto3.client("route53", endpoint_url=endpoint, region_name="us-east-1",
                       config=Config(retries={"max_attempts": 30, "mode": "standard"}))
 sets = {}
-for page in client.get_paginator("list_resource_record_sets").paginate(HostedZoneId=zone_id):
+# Pages of 300 (the API's maximum; without MaxItems Route 53 sends 100) at 4 per second, below the
+# simulator's 5/s per key that route53d shares: each page is one call, none throttled.
+pages = client.get_paginator("list_resource_record_sets").paginate(
+    HostedZoneId=zone_id, PaginationConfig={"PageSize": 300})
+for n, page in enumerate(pages):
+    if n:
+        time.sleep(0.25)
     for rs in page["ResourceRecordSets"]:
         sets[(rs["Name"], rs["Type"])] = [r["Value"] for r in rs.get("ResourceRecords", [])]
+print("# read-back: %d record sets in %d ListResourceRecordSets calls" % (len(sets), list_calls() - before))
 missing, extra, dup = [], [], []
 for c in range(n_udp + n_tcp):
     have = set()
