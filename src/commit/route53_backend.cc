@@ -40,7 +40,10 @@ void read_from(r53::Route53Client& client, r53::RrsetStart start, std::shared_pt
         }
         if (!page.is_truncated) return st->cb(std::move(st->sets));  // read to the end of the zone
         auto next_name = r53::normalize_name(page.next_name);
-        if (!next_name.ok()) return st->cb(Status::internal("ListResourceRecordSets: bad NextRecordName \"" + page.next_name + "\""));
+        if (!next_name.ok()) {
+          return st->cb(Status::internal("ListResourceRecordSets: bad NextRecordName \"" +
+                                         page.next_name + "\""));
+        }
         std::string next_key = r53::reverse_name_key(*next_name);
         while (st->next < st->order.size() && st->order[st->next] < next_key) ++st->next;
         if (st->next == st->order.size()) return st->cb(std::move(st->sets));

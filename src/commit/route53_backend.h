@@ -35,8 +35,9 @@ class Route53Backend final : public ZoneBackend {
   // Pages of ListResourceRecordSets (300 sets each) read one after another in Route 53 order,
   // each starting at the first wanted name the pages before did not cover: names that lie
   // close together in the zone share a page, so N names cost from 1 to N calls (plus extra
-  // pages for a name with more than 300 sets), never more than the pages between the first and
-  // the last name. Only sets of `names` are returned. No names: no call.
+  // pages for a name with more than 300 sets), and at most one more than the pages the zone
+  // holds from the first name to the last. Only sets of `names` are returned. No names: no
+  // call (the callback still comes from the loop). The first failed page fails the read.
   void read_names(const std::string& zone_id, const std::vector<zone::Name>& names,
                   RecordSetsCallback cb) override;
   void read_zone(const std::string& zone_id, RecordSetsCallback cb) override;
