@@ -17,16 +17,10 @@
 
 #include "config/bind_keys.h"
 #include "config/key_table.h"
+#include "util/text.h"
 
 namespace r53d::config {
 namespace {
-
-std::string trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
 
 // Feeds inih one line at a time so that the handler knows the line number, and looks at
 // section headers itself (inih does not report a section that has no keys).
@@ -141,8 +135,7 @@ Result<std::pair<std::string, int>> parse_tsig_algorithm(std::string_view text) 
       {"hmac-sha256", 256}, {"hmac-sha384", 384}, {"hmac-sha512", 512},
   };
   std::string t = trim(text);
-  std::string lower;
-  for (char c : t) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string lower = ascii_lower(t);
   if (!lower.empty() && lower.back() == '.') lower.pop_back();
   if (lower == "hmac-md5.sig-alg.reg.int") lower = "hmac-md5";
   if (lower.rfind("hmac-", 0) != 0) lower = "hmac-" + lower;  // tsig-keygen accepts "sha256"

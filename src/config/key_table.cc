@@ -10,16 +10,10 @@
 #include <cstring>
 
 #include "config/bind_keys.h"
+#include "util/text.h"
 
 namespace r53d::config {
 namespace {
-
-std::string trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
 
 std::vector<std::string> split(std::string_view s, char sep) {
   std::vector<std::string> out;

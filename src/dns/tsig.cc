@@ -12,6 +12,7 @@
 
 #include "util/base64.h"
 #include "util/c_ptr.h"
+#include "util/text.h"
 
 namespace r53d::dns {
 namespace {
@@ -166,12 +167,6 @@ bool mac_equal(std::span<const uint8_t> received, const std::vector<uint8_t>& co
          CRYPTO_memcmp(received.data(), computed.data(), received.size()) == 0;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Signs `msg` (no TSIG yet) and appends the TSIG; returns the MAC, empty on OpenSSL failure.
 // `unsigned_before`: earlier unsigned messages of a stream, hashed between prior MAC and `msg`.
 std::vector<uint8_t> sign_and_append(std::vector<uint8_t>& msg, const TsigKey& key,
@@ -198,7 +193,7 @@ std::vector<uint8_t> sign_and_append(std::vector<uint8_t>& msg, const TsigKey& k
 }  // namespace
 
 Result<TsigAlgorithmSpec> parse_tsig_algorithm(std::string_view text) {
-  std::string t = lower(text);
+  std::string t = ascii_lower(text);
   if (!t.empty() && t.back() == '.') t.pop_back();
   if (t == "hmac-md5.sig-alg.reg.int") t = "hmac-md5";
   TsigAlgorithmSpec spec;

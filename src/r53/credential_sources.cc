@@ -13,24 +13,12 @@
 
 #include "util/c_ptr.h"
 #include "util/ini_text.h"
+#include "util/text.h"
 
 namespace r53d::r53 {
 namespace {
 
 constexpr size_t kMaxFileBytes = 1u << 20;
-
-std::string lower(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
-
-std::string trim(std::string_view s) {
-  while (!s.empty() && isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return std::string(s);
-}
 
 std::string home_dir(const Env& env) {
   std::string home = env_get(env, "HOME");
@@ -54,7 +42,7 @@ using Sections = std::map<std::string, std::map<std::string, std::string>>;
 Result<Sections> parse_shared_file(const std::string& path, const std::string& text) {
   Sections out;
   Status s = parse_ini_text(text, [&](const IniEntry& e) {
-    std::string& v = out[trim(e.section)][lower(trim(e.name))];
+    std::string& v = out[trim(e.section)][ascii_lower(trim(e.name))];
     v = e.value;  // a continuation line replaces (sub-sections are not used here)
     return Status();
   });

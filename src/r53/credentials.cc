@@ -10,6 +10,7 @@
 
 #include "util/c_ptr.h"
 #include "util/log.h"
+#include "util/text.h"
 
 namespace r53d::r53 {
 namespace {
@@ -17,22 +18,9 @@ namespace {
 constexpr size_t kMaxResponseBytes = 64u << 10;
 constexpr std::string_view kRolePath = "/latest/meta-data/iam/security-credentials/";
 
-std::string lower(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
-
-std::string trim(std::string_view s) {
-  while (!s.empty() && isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return std::string(s);
-}
-
 // True for an http:// container URL botocore accepts: loopback or the ECS/EKS addresses.
 bool allowed_container_host(std::string host) {
-  host = lower(host);
+  host = ascii_lower(host);
   if (host == "localhost" || host == "[::1]" || host == "169.254.170.2" ||
       host == "169.254.170.23" || host == "[fd00:ec2::23]") {
     return true;
@@ -52,7 +40,7 @@ Status check_container_url(const std::string& url) {
   char* host = nullptr;
   curl_url_get(u.get(), CURLUPART_SCHEME, &scheme, 0);
   curl_url_get(u.get(), CURLUPART_HOST, &host, 0);
-  std::string sch = scheme ? lower(scheme) : "", h = host ? host : "";
+  std::string sch = scheme ? ascii_lower(scheme) : "", h = host ? host : "";
   curl_free(scheme);
   curl_free(host);
   if (sch == "https") return Status();

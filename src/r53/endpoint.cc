@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "util/c_ptr.h"
+#include "util/text.h"
 
 namespace r53d::r53 {
 namespace {
@@ -61,13 +62,6 @@ const Partition& partition_for(const std::string& region) {
   return kPartitions[std::size(kPartitions) - 1];
 }
 
-std::string lower(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
-
 using UrlPtr = CPtr<CURLU, &curl_url_cleanup>;
 
 // One part of a parsed URL, or "" when absent.
@@ -90,7 +84,7 @@ Status parse_url(const std::string& url, const std::string& source, Endpoint* ep
   }
   std::string scheme, host, port, path, ignored;
   url_part(u.get(), CURLUPART_SCHEME, &scheme);
-  scheme = lower(scheme);
+  scheme = ascii_lower(scheme);
   if (scheme != "http" && scheme != "https") return bad("scheme must be http or https");
   if (!url_part(u.get(), CURLUPART_HOST, &host) || host.empty()) return bad("no host");
   if (url_part(u.get(), CURLUPART_USER, &ignored)) return bad("user information not allowed");
@@ -101,7 +95,7 @@ Status parse_url(const std::string& url, const std::string& source, Endpoint* ep
   while (!path.empty() && path.back() == '/') path.pop_back();
 
   ep->scheme = scheme;
-  ep->host = lower(host);
+  ep->host = ascii_lower(host);
   ep->port = std::stoi(port);
   bool default_port = (scheme == "https" && ep->port == 443) || (scheme == "http" && ep->port == 80);
   ep->host_header = default_port ? ep->host : ep->host + ":" + std::to_string(ep->port);

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "util/crypto.h"
+#include "util/text.h"
 
 namespace r53d::r53 {
 namespace {
@@ -16,19 +17,10 @@ bool is_unreserved(unsigned char c) {
          c == '_' || c == '.' || c == '~';
 }
 
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+// Like r53d::trim, without the copy (header values are trimmed often).
+std::string_view trim_view(std::string_view s) {
+  while (!s.empty() && is_ascii_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_ascii_space(s.back())) s.remove_suffix(1);
   return s;
 }
 
@@ -66,7 +58,7 @@ std::string normalize_path(std::string_view path) {
 }
 
 void erase_header(HeaderList& headers, std::string_view lower_name) {
-  std::erase_if(headers, [&](const auto& h) { return to_lower(h.first) == lower_name; });
+  std::erase_if(headers, [&](const auto& h) { return ascii_lower(h.first) == lower_name; });
 }
 
 }  // namespace
@@ -156,12 +148,12 @@ Result<QueryList> parse_query(std::string_view raw) {
 }
 
 std::string canonical_header_value(std::string_view value) {
-  value = trim(value);
+  value = trim_view(value);
   std::string out;
   out.reserve(value.size());
   bool in_space = false;
   for (char c : value) {
-    if (is_space(c)) {
+    if (is_ascii_space(c)) {
       in_space = true;
       continue;
     }
@@ -185,7 +177,7 @@ bool is_signable_header(std::string_view n) {
 std::vector<std::string> headers_to_sign(const HeaderList& headers) {
   std::vector<std::string> names;
   for (const auto& h : headers) {
-    std::string n = to_lower(trim(h.first));
+    std::string n = ascii_lower(trim_view(h.first));
     if (is_signable_header(n)) names.push_back(std::move(n));
   }
   std::sort(names.begin(), names.end());
@@ -206,7 +198,7 @@ std::string canonical_request(const SignableRequest& req,
     std::string value;
     bool first = true;
     for (const auto& h : req.headers) {
-      if (to_lower(trim(h.first)) != name) continue;
+      if (ascii_lower(trim_view(h.first)) != name) continue;
       if (!first) value += ',';
       value += canonical_header_value(h.second);
       first = false;
@@ -300,9 +292,9 @@ void sign(SignableRequest& req, const Credentials& creds, const SigningParams& p
 }
 
 Result<AuthorizationHeader> parse_authorization(std::string_view value) {
-  value = trim(value);
+  value = trim_view(value);
   if (value.substr(0, kAlgorithm.size()) != kAlgorithm ||
-      (value.size() > kAlgorithm.size() && !is_space(value[kAlgorithm.size()]))) {
+      (value.size() > kAlgorithm.size() && !is_ascii_space(value[kAlgorithm.size()]))) {
     return Status::invalid_argument("Authorization: algorithm is not AWS4-HMAC-SHA256");
   }
   value.remove_prefix(kAlgorithm.size());
@@ -312,7 +304,7 @@ Result<AuthorizationHeader> parse_authorization(std::string_view value) {
   while (pos <= value.size()) {
     size_t comma = value.find(',', pos);
     if (comma == std::string_view::npos) comma = value.size();
-    std::string_view item = trim(value.substr(pos, comma - pos));
+    std::string_view item = trim_view(value.substr(pos, comma - pos));
     pos = comma + 1;
     if (item.empty()) continue;
     size_t eq = item.find('=');
@@ -320,7 +312,7 @@ Result<AuthorizationHeader> parse_authorization(std::string_view value) {
       return Status::invalid_argument("Authorization: component without '=': " +
                                       std::string(item.substr(0, 40)));
     }
-    std::string_view k = trim(item.substr(0, eq)), v = trim(item.substr(eq + 1));
+    std::string_view k = trim_view(item.substr(0, eq)), v = trim_view(item.substr(eq + 1));
     if (k == "Credential") {
       credential = v;
       have_cred = true;

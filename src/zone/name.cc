@@ -3,16 +3,10 @@
 
 #include <cstdlib>
 
+#include "util/text.h"
+
 namespace r53d::zone {
 
-namespace {
-std::string lower(std::string s) {
-  // Label length octets are at most 63, below 'A' (65), so only letters are touched.
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-}  // namespace
 
 Name::Name() : wire_(1, '\0') {}
 
@@ -20,7 +14,8 @@ Name Name::from_rdf(const ldns_rdf* rdf) {
   Name n;
   if (rdf == nullptr || ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME || ldns_rdf_size(rdf) == 0)
     return n;
-  n.wire_ = lower(std::string(reinterpret_cast<const char*>(ldns_rdf_data(rdf)), ldns_rdf_size(rdf)));
+  // Label length octets are at most 63, below 'A' (65), so ascii_lower only touches letters.
+  n.wire_ = ascii_lower(std::string(reinterpret_cast<const char*>(ldns_rdf_data(rdf)), ldns_rdf_size(rdf)));
   return n;
 }
 

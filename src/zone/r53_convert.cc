@@ -33,25 +33,12 @@ void append_decimal(std::string& out, unsigned char b) {
   out += static_cast<char>('0' + b % 10);
 }
 
-// A character-string as Route 53 writes it: quoted, \" and \\, \ooo outside printable ASCII.
-void append_r53_quoted(std::string& out, const uint8_t* p, size_t n) {
-  out += '"';
-  for (size_t i = 0; i < n; ++i) {
-    unsigned char b = p[i];
-    if (b == '"' || b == '\\') {
-      out += '\\';
-      out += static_cast<char>(b);
-    } else if (b < 0x20 || b >= 0x7f) {
-      r53::append_octal_escape(out, b);
-    } else {
-      out += static_cast<char>(b);
-    }
-  }
-  out += '"';
-}
+// How text is written: Route 53 values (\ooo octal escapes, names keep their case) or RFC 1035
+// master files (\DDD decimal, zone_file_name()).
+enum class TextStyle { kRoute53, kZoneFile };
 
-// The same for zone files, with RFC 1035 §5.1 decimal \DDD.
-void append_zone_quoted(std::string& out, const uint8_t* p, size_t n) {
+// A character-string quoted: \" and \\, and bytes outside printable ASCII escaped in `style`.
+void append_quoted(std::string& out, const uint8_t* p, size_t n, TextStyle style) {
   out += '"';
   for (size_t i = 0; i < n; ++i) {
     unsigned char b = p[i];
@@ -59,7 +46,11 @@ void append_zone_quoted(std::string& out, const uint8_t* p, size_t n) {
       out += '\\';
       out += static_cast<char>(b);
     } else if (b < 0x20 || b >= 0x7f) {
-      append_decimal(out, b);
+      if (style == TextStyle::kRoute53) {
+        r53::append_octal_escape(out, b);
+      } else {
+        append_decimal(out, b);  // RFC 1035 §5.1
+      }
     } else {
       out += static_cast<char>(b);
     }
@@ -276,6 +267,31 @@ std::string rdf_text(const ldns_rdf* rdf) {
   return s ? std::string(s.get()) : std::string();
 }
 
+// The rdata fields of rr, separated by single spaces: names and character-strings in `style`,
+// everything else as ldns prints it.
+Status append_rdata(std::string& out, const ldns_rr* rr, TextStyle style) {
+  for (size_t i = 0; i < ldns_rr_rd_count(rr); ++i) {
+    const ldns_rdf* rdf = ldns_rr_rdf(rr, i);
+    if (i > 0) out += ' ';
+    switch (ldns_rdf_get_type(rdf)) {
+      case LDNS_RDF_TYPE_DNAME:
+        out += style == TextStyle::kRoute53 ? r53_name_keep_case(rdf) : zone_file_name(rdf);
+        break;
+      case LDNS_RDF_TYPE_STR:
+        if (ldns_rdf_size(rdf) < 1) return Status::invalid_argument("malformed character-string");
+        append_quoted(out, ldns_rdf_data(rdf) + 1, ldns_rdf_size(rdf) - 1, style);
+        break;
+      case LDNS_RDF_TYPE_LONG_STR:
+        append_quoted(out, ldns_rdf_data(rdf), ldns_rdf_size(rdf), style);
+        break;
+      default:
+        out += rdf_text(rdf);
+        break;
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 // ---- types ---------------------------------------------------------------------------------
@@ -379,25 +395,7 @@ Result<std::string> r53_value_from_rr(const ldns_rr* rr) {
   }
   if (ldns_rr_rd_count(rr) == 0) return Status::invalid_argument("empty rdata");
   std::string out;
-  for (size_t i = 0; i < ldns_rr_rd_count(rr); ++i) {
-    const ldns_rdf* rdf = ldns_rr_rdf(rr, i);
-    if (i > 0) out += ' ';
-    switch (ldns_rdf_get_type(rdf)) {
-      case LDNS_RDF_TYPE_DNAME:
-        out += r53_name_keep_case(rdf);
-        break;
-      case LDNS_RDF_TYPE_STR:
-        if (ldns_rdf_size(rdf) < 1) return Status::invalid_argument("malformed character-string");
-        append_r53_quoted(out, ldns_rdf_data(rdf) + 1, ldns_rdf_size(rdf) - 1);
-        break;
-      case LDNS_RDF_TYPE_LONG_STR:
-        append_r53_quoted(out, ldns_rdf_data(rdf), ldns_rdf_size(rdf));
-        break;
-      default:
-        out += rdf_text(rdf);
-        break;
-    }
-  }
+  R53D_RETURN_IF_ERROR(append_rdata(out, rr, TextStyle::kRoute53));
   while (!out.empty() && out.back() == ' ') out.pop_back();  // empty SVCB parameter list
   return out;
 }
@@ -408,7 +406,7 @@ std::string txt_value_from_text(std::string_view text) {
   for (size_t i = 0; i < text.size(); i += kMaxCharString) {
     if (i > 0) out += ' ';
     size_t n = std::min(kMaxCharString, text.size() - i);
-    append_r53_quoted(out, reinterpret_cast<const uint8_t*>(text.data() + i), n);
+    append_quoted(out, reinterpret_cast<const uint8_t*>(text.data() + i), n, TextStyle::kRoute53);
   }
   return out;
 }
@@ -459,25 +457,7 @@ Result<std::string> zone_file_line(const ldns_rr* rr) {
   out += "\tIN\t";
   out += type_name(type);
   out += '\t';
-  for (size_t i = 0; i < ldns_rr_rd_count(rr); ++i) {
-    const ldns_rdf* rdf = ldns_rr_rdf(rr, i);
-    if (i > 0) out += ' ';
-    switch (ldns_rdf_get_type(rdf)) {
-      case LDNS_RDF_TYPE_DNAME:
-        out += zone_file_name(rdf);
-        break;
-      case LDNS_RDF_TYPE_STR:
-        if (ldns_rdf_size(rdf) < 1) return Status::invalid_argument("malformed character-string");
-        append_zone_quoted(out, ldns_rdf_data(rdf) + 1, ldns_rdf_size(rdf) - 1);
-        break;
-      case LDNS_RDF_TYPE_LONG_STR:
-        append_zone_quoted(out, ldns_rdf_data(rdf), ldns_rdf_size(rdf));
-        break;
-      default:
-        out += rdf_text(rdf);
-        break;
-    }
-  }
+  R53D_RETURN_IF_ERROR(append_rdata(out, rr, TextStyle::kZoneFile));
   while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
   return out;
 }
