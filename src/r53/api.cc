@@ -162,6 +162,9 @@ void Route53Client::on_response(uint64_t op_id, Result<HttpResponse> r) {
   Call* call = call_of(op_id);
   if (!call) return;
   call->http_id = 0;
+  // The request may have been carried out without our hearing of it: a transport failure, a 5xx,
+  // or curl re-sending it by itself after a reused connection died unanswered.
+  if (!r.ok() || r->status >= 500 || r->sends > 1) ops_[op_id].unanswered = true;
   if (!r.ok()) {
     retry_or_fail(op_id, r.status(), std::nullopt);
     return;
@@ -216,7 +219,9 @@ void Route53Client::retry_or_fail(uint64_t op_id, Status status, std::optional<A
 template <class T>
 void Route53Client::deliver(uint64_t op_id, const Callback<T>& cb, Result<T> r,
                             std::optional<ApiError> err, int attempts) {
-  if (ops_.find(op_id) == ops_.end()) return;  // cancelled
+  auto op = ops_.find(op_id);
+  if (op == ops_.end()) return;  // cancelled
+  bool unanswered = op->second.unanswered;
   int requests = finish_op(op_id);
   if (!r.ok()) stats_.failures++;
   ApiResult<T> out;
@@ -224,6 +229,7 @@ void Route53Client::deliver(uint64_t op_id, const Callback<T>& cb, Result<T> r,
   out.error = std::move(err);
   out.attempts = attempts;
   out.requests = requests;
+  out.maybe_applied = unanswered;
   cb(std::move(out));
 }
 

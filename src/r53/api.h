@@ -59,6 +59,11 @@ struct ApiResult {
   std::optional<ApiError> error;  // the final AWS error response, if that is why it failed
   int attempts = 0;               // HTTP attempts made for the last request of the operation
   int requests = 0;               // API requests made in all (pages included, retries included)
+  // Some attempt got no definite answer (network error, timeout, HTTP 5xx, or a reused connection
+  // that died and curl re-sent the request on its own) and was retried:
+  // Route 53 may have carried that attempt out although this result is an error (a retried
+  // ChangeResourceRecordSets then fails because its own first attempt changed the zone).
+  bool maybe_applied = false;
 
   bool ok() const { return result.ok(); }
   const Status& status() const { return result.status(); }
@@ -159,6 +164,7 @@ class Route53Client {
   };
   struct Op {
     int requests = 0;
+    bool unanswered = false;     // an attempt ended without a definite answer (see maybe_applied)
     std::unique_ptr<Call> call;  // the request in progress
   };
 

@@ -30,6 +30,14 @@ void trim(std::string& s) {
   s = b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
 }
 
+#if LIBCURL_VERSION_NUM >= 0x075000
+// CURLOPT_PREREQFUNCTION: called each time curl is about to send the request on a connection.
+int count_send_cb(void* clientp, char*, char*, int, int) noexcept {
+  ++*static_cast<int*>(clientp);
+  return CURL_PREREQFUNC_OK;
+}
+#endif
+
 }  // namespace
 
 std::string HttpResponse::header(std::string_view name) const {
@@ -163,6 +171,10 @@ uint64_t HttpClient::start(HttpRequest req, Callback cb) {
   curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &HttpClient::write_header_cb);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
+#if LIBCURL_VERSION_NUM >= 0x075000
+  curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, &count_send_cb);
+  curl_easy_setopt(e, CURLOPT_PREREQDATA, &t->resp.sends);
+#endif
   if (curl_easy_setopt(e, CURLOPT_URL, r.url.c_str()) != CURLE_OK) {
     fail_later(id, std::move(t->cb), Status::invalid_argument("bad URL: " + r.url));
     return id;

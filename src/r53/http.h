@@ -59,6 +59,10 @@ struct HttpResponse {
   // Headers of the final response, in order, names as received.
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Times curl sent the request (0: unknown, curl < 7.80). More than 1: a reused connection died
+  // before any answer and curl sent the request again on a fresh one, by itself; the server may
+  // have carried the first copy out (a non-idempotent request may have taken effect twice).
+  int sends = 0;
   // Value of the first header with this name (case-insensitive), or "" if absent.
   std::string header(std::string_view name) const;
 };

@@ -142,6 +142,31 @@ TEST_F(Route53ClientTest, InvalidChangeBatchIsNotRetried) {
   EXPECT_EQ(server_.seen.size(), 1u);
 }
 
+TEST_F(Route53ClientTest, MaybeAppliedAfterAnUnansweredAttemptOnly) {
+  auto client = make_client();
+  const std::string cas = error_body("InvalidChangeBatch",
+                                     "[Tried to delete resource record set [name='example.com.', type='SOA'] "
+                                     "but the values provided do not match the current values]");
+  // Throttled first (not carried out): the InvalidChangeBatch that follows is definite.
+  server_.script = {{400, error_body("Throttling", "Rate exceeded")}, {400, cas}};
+  ApiResult<ChangeInfo> got;
+  bool done = false;
+  client->change_rrsets("Z1", ChangeBatch{}, [&](ApiResult<ChangeInfo> r) { got = std::move(r); done = true; });
+  wait(got, done);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.attempts, 2);
+  EXPECT_FALSE(got.maybe_applied);
+  // A 5xx first: that attempt may have been carried out, and the retry met its result.
+  server_.script = {{500, ""}, {400, cas}};
+  done = false;
+  client->change_rrsets("Z1", ChangeBatch{}, [&](ApiResult<ChangeInfo> r) { got = std::move(r); done = true; });
+  wait(got, done);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error->code, "InvalidChangeBatch");
+  EXPECT_EQ(got.attempts, 2);
+  EXPECT_TRUE(got.maybe_applied);
+}
+
 TEST_F(Route53ClientTest, RootInvalidChangeBatchShapeIsParsed) {
   auto client = make_client();
   server_.script = {{400, "<InvalidChangeBatch xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\">"

@@ -2,12 +2,14 @@
 #include "r53/http.h"
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -44,6 +46,7 @@ class TestServer {
   }
   size_t connections() const { return conns_.size(); }
   int requests = 0;
+  int resets = 0;
 
  private:
   static void on_request_cb(evhttp_request* req, void* arg) {
@@ -51,7 +54,7 @@ class TestServer {
   }
   void on_request(evhttp_request* req) {
     requests++;
-    conns_.insert(evhttp_request_get_connection(req));
+    bool seen_before = !conns_.insert(evhttp_request_get_connection(req)).second;
     std::string uri = evhttp_request_get_uri(req);
     evbuffer* out = evbuffer_new();
     if (uri == "/hello") {
@@ -86,6 +89,23 @@ class TestServer {
       std::string body(std::stoul(uri.substr(7)), 'x');
       evbuffer_add(out, body.data(), body.size());
       evhttp_send_reply(req, 200, "OK", out);
+    } else if (uri == "/reset-reused") {
+      // Carried out (counted), then a reset instead of the answer, but only on a connection that
+      // already served a request: curl sends the request again on a fresh connection. Once only
+      // (the fresh connection may get the freed one's address).
+      if (seen_before && resets == 0) {
+        resets++;
+        int fd = bufferevent_getfd(evhttp_connection_get_bufferevent(evhttp_request_get_connection(req)));
+        linger l{1, 0};
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+        timeval now{0, 0};
+        event_base_once(base_, -1, EV_TIMEOUT, [](int, short, void* c) {
+          evhttp_connection_free(static_cast<evhttp_connection*>(c));
+        }, evhttp_request_get_connection(req), &now);
+      } else {
+        evbuffer_add_printf(out, "fresh");
+        evhttp_send_reply(req, 200, "OK", out);
+      }
     } else if (uri == "/notfound") {
       evbuffer_add_printf(out, "<ErrorResponse/>");
       evhttp_send_reply(req, 404, "Not Found", out);
@@ -155,6 +175,35 @@ TEST_F(HttpClientTest, GetReturnsStatusBodyAndHeaders) {
   EXPECT_EQ(got->header("x-amzn-requestid"), "req-1");
   EXPECT_EQ(got->header("X-AMZN-REQUESTID"), "req-1");
   EXPECT_EQ(got->header("X-Missing"), "");
+}
+
+TEST_F(HttpClientTest, CountsTheRequestCurlSendsAgainAfterAReusedConnectionDies) {
+  auto fetch = [&](const std::string& path) {
+    int pending = 1;
+    Result<HttpResponse> got = Status::internal("not called");
+    HttpRequest req;
+    req.method = "POST";
+    req.body = "<x/>";
+    req.url = server_->url(path);
+    client_->start(std::move(req), [&](Result<HttpResponse> r) {
+      got = std::move(r);
+      pending--;
+    });
+    run_until_done(pending);
+    return got;
+  };
+  auto first = fetch("/hello");
+  ASSERT_TRUE(first.ok()) << first.status().to_string();
+  EXPECT_EQ(first->sends, 1);
+  // Same connection (kept alive): the server reads the request, then resets. curl retries on a
+  // fresh connection without telling the caller, except through `sends`.
+  auto again = fetch("/reset-reused");
+  ASSERT_TRUE(again.ok()) << again.status().to_string();
+  EXPECT_EQ(again->status, 200);
+  EXPECT_EQ(again->body, "fresh");
+  EXPECT_EQ(server_->resets, 1);
+  EXPECT_EQ(server_->requests, 3) << "the server saw the request twice";
+  EXPECT_EQ(again->sends, 2);
 }
 
 TEST_F(HttpClientTest, NeverCallsBackBeforeStartReturns) {
