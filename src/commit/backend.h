@@ -28,6 +28,10 @@ struct ChangeOutcome {
   // ...) and message (every message, joined, for a root InvalidChangeBatch). Empty otherwise.
   std::string error_code;
   std::string error_message;
+  // An earlier attempt of this call got no definite answer (connection reset, timeout, 5xx; also
+  // curl's own re-send on a fresh connection) and was retried: Route 53 may have applied the batch although the final answer is an error (the
+  // retry then loses the compare-and-swap against the batch itself).
+  bool maybe_applied = false;
 };
 
 class ZoneBackend {

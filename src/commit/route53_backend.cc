@@ -66,6 +66,7 @@ void Route53Backend::change_rrsets(const std::string& zone_id, const r53::Change
     if (auto p = alive.lock(); !p || !*p) return;
     ChangeOutcome o;
     o.info = std::move(r.result);
+    o.maybe_applied = r.maybe_applied;
     if (r.error) {
       o.error_code = r.error->code;
       o.error_message = r.error->message;

@@ -18,6 +18,15 @@ constexpr size_t kListPageSize = 300;
 
 }  // namespace
 
+int64_t cas_backoff_ms(int losses, int64_t base_ms, int64_t cap_ms, double u) {
+  if (losses < 1 || base_ms <= 0 || cap_ms <= 0) return 0;
+  int64_t window = base_ms;
+  for (int i = 1; i < losses && window < cap_ms; ++i) window *= 2;
+  window = std::min(window, cap_ms);
+  u = std::clamp(u, 0.0, 1.0);
+  return std::min(window, static_cast<int64_t>(u * static_cast<double>(window)));
+}
+
 ZoneCommitter::ZoneCommitter(loop::EventBase& loop, zone::Mirror mirror, std::string zone_id,
                              ZoneBackend& backend, CommitterOptions options)
     : loop_(loop),
@@ -29,7 +38,17 @@ ZoneCommitter::ZoneCommitter(loop::EventBase& loop, zone::Mirror mirror, std::st
         paced_ = true;
         kick();
       }),
-      alive_(std::make_shared<bool>(true)) {}
+      cas_timer_(loop, [this] {
+        if (!reload_) {  // abandoned at shutdown while backing off
+          reloading_ = false;
+          kick();
+          return;
+        }
+        reload_then_retry(reload_->reread);
+      }),
+      alive_(std::make_shared<bool>(true)) {
+  if (!options_.rng) options_.rng = make_system_rng();
+}
 
 ZoneCommitter::~ZoneCommitter() { *alive_ = false; }
 
@@ -208,13 +227,32 @@ void ZoneCommitter::on_change_done(ChangeOutcome outcome) {
   switch (classify_rejection(outcome)) {
     case Rejection::kCasLost: {
       ++stats_.cas_lost;
-      log::notice("zone %s: compare-and-swap lost (%s); re-reading %zu name(s)", zone_name().c_str(),
-                  why.c_str(), f->wc->names_to_reload().size());
-      std::vector<zone::Name> names = f->wc->names_to_reload();
+      f->reread = f->wc->names_to_reload();
       f->wc.reset();
-      for (auto& m : f->members) ++m->cas_rounds;
+      f->maybe_applied = outcome.maybe_applied;
+      int losses = 0;
+      bool retries_left = false;
+      for (auto& m : f->members) {
+        losses = std::max(losses, ++m->cas_rounds);
+        retries_left = retries_left || m->cas_rounds <= options_.max_cas_rounds;
+      }
+      // No back-off when the batch may be our own (a lost reply: see the header) or when no
+      // UPDATE will be sent again anyway.
+      int64_t wait = f->maybe_applied || !retries_left
+                         ? 0
+                         : cas_backoff_ms(losses, options_.cas_backoff_base_ms, options_.cas_backoff_cap_ms,
+                                          options_.rng());
+      log::notice("zone %s: compare-and-swap lost (%s)%s; re-reading %zu name(s)%s", zone_name().c_str(),
+                  why.c_str(), f->maybe_applied ? " after an unanswered attempt" : "", f->reread.size(),
+                  wait > 0 ? (" in " + std::to_string(wait) + " ms").c_str() : "");
       reload_ = std::move(f);
-      reload_then_retry(std::move(names));
+      reloading_ = true;
+      if (wait > 0) {
+        stats_.cas_backoff_ms += wait;
+        cas_timer_.start_once(wait);
+      } else {
+        reload_then_retry(reload_->reread);
+      }
       return;
     }
     case Rejection::kBadBatch: {
@@ -277,6 +315,18 @@ void ZoneCommitter::on_reloaded(std::vector<zone::Name> names, bool whole_zone,
     }
     s = mirror_.reload_names(names, *sets);
   }
+  if (s.ok() && f->maybe_applied && batch_landed(f->batch)) {
+    // The first attempt landed and only its reply was lost: the UPDATEs took effect.
+    ++stats_.lost_replies;
+    stats_.max_batch = std::max(stats_.max_batch, f->members.size());
+    if (suspects_ == 0) split_cap_ = 0;
+    log::notice("zone %s: change request of %zu update(s) had landed although its reply was lost; serial %u",
+                zone_name().c_str(), f->members.size(), f->batch.new_serial);
+    for (auto& m : f->members) answer(std::move(m), {LDNS_RCODE_NOERROR, ""});
+    if (on_accepted_) on_accepted_("", mirror_.find(mirror_.apex(), LDNS_RR_TYPE_SOA));
+    kick();
+    return;
+  }
   if (!s.ok()) {
     log::warning("zone %s: re-reading names after a lost compare-and-swap failed: %s",
                  zone_name().c_str(), s.to_string().c_str());
@@ -289,6 +339,19 @@ void ZoneCommitter::on_reloaded(std::vector<zone::Name> names, bool whole_zone,
     if (f->from_suspects) suspects_ += n;
   }
   kick();
+}
+
+bool ZoneCommitter::batch_landed(const zone::Batch& batch) const {
+  if (batch.swaps.empty()) return false;
+  for (const auto& sw : batch.swaps) {  // the SOA swap included
+    zone::RRset::Ptr now = mirror_.find(sw.key.owner, sw.key.type);
+    if (!sw.after) {
+      if (now) return false;
+    } else if (!now || !now->same_data(*sw.after)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 void ZoneCommitter::requeue(std::vector<PendingPtr> members) {

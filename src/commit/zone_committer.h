@@ -18,10 +18,33 @@
 //    batch. An UPDATE too big for a batch on its own is REFUSED.
 //  - Accepted (HTTP 200): the mirror takes the batch, every UPDATE in it is answered NOERROR, the
 //    on_accepted hook gets the change ID and the new SOA. Never NOERROR before that.
-//  - Compare-and-swap lost (Rejection::kCasLost): the names the batch read or wrote are re-read
-//    (the ListResourceRecordSets pages that cover them, or the whole zone when that is fewer
-//    calls), the mirror is refreshed, and the same UPDATEs are evaluated again from scratch.
-//    After max_cas_rounds lost rounds an UPDATE is answered SERVFAIL.
+//  - Compare-and-swap lost (Rejection::kCasLost): after a back-off (below) the names the batch
+//    read or wrote are re-read (the ListResourceRecordSets pages that cover them, or the whole
+//    zone when that is fewer calls), the mirror is refreshed, and the same UPDATEs are evaluated
+//    again from scratch. An UPDATE that has lost more than max_cas_rounds rounds is answered
+//    SERVFAIL.
+//  - Back-off after a lost compare-and-swap (another writer, e.g. a second route53d, changed the
+//    zone): "full jitter", uniform in [0, min(cas_backoff_cap_ms, cas_backoff_base_ms·2^(k-1)))
+//    for the k-th loss of the batch's most unlucky UPDATE (20, 40, 80, 160, 320 ms windows with
+//    the defaults), on the loop's timer; the zone sends nothing meanwhile. Two writers that keep
+//    colliding drift apart; the re-read comes after the wait, so it sees the other writer's
+//    newest state. Six losses in a row need the other writer to commit inside each of those
+//    windows: with max_cas_rounds 5 that costs ~0.6 s at most before SERVFAIL.
+//  - Reply lost after apply: when the call lost its compare-and-swap but ChangeOutcome says an
+//    earlier attempt went unanswered (maybe_applied: reset, timeout, 5xx, then a retry), the
+//    batch may have landed and only its answer been lost; the retry then failed against the
+//    batch's own result. So, right after the re-read (no back-off: this is not contention) and
+//    before any re-evaluation, the committer checks whether the zone holds exactly what the batch
+//    wrote: every RRset it touched equal (TTL and values) to the batch's CREATE, absent where the
+//    batch only deleted, and the SOA the batch's new SOA. If so the batch landed: every UPDATE of
+//    it is answered NOERROR (re-evaluating would answer e.g. YXDOMAIN for an UPDATE whose
+//    "name not in use" prerequisite is now false because of the UPDATE itself), and on_accepted
+//    gets an EMPTY change ID (the ID went with the lost reply): nothing to poll, and the serial
+//    counts as confirmed only once a later change of the zone is INSYNC (ConfirmedSoa). The check
+//    is skipped without maybe_applied: a definite first answer means the batch did not land, and
+//    another writer that happened to write the very same data and serial (two route53d
+//    incrementing one counter) must not pass for ours. Not recognised: a landed batch that a
+//    third writer changed again before the re-read (re-evaluated as a lost compare-and-swap).
 //  - Rejected for another reason (Rejection::kBadBatch): the batch is bisected (the first half is
 //    retried alone, then the rest) until the one UPDATE Route 53 refuses is alone; it is answered
 //    REFUSED (the AWS message is its reason), the others go through.
@@ -50,6 +73,7 @@
 #include "loop/timer.h"
 #include "update/grant.h"
 #include "update/update.h"
+#include "util/clock.h"
 #include "zone/mirror.h"
 
 namespace r53d::commit {
@@ -78,7 +102,14 @@ struct CommitterOptions {
   int64_t dedup_window_ms = 60000;    // how long answered UPDATEs are remembered
   size_t max_queue = 100000;          // UPDATEs waiting; more are answered SERVFAIL at once
   size_t max_batch_updates = 0;       // 0: only the Route 53 limits bound a batch (tests)
+  int64_t cas_backoff_base_ms = 20;   // back-off window after the first lost compare-and-swap
+  int64_t cas_backoff_cap_ms = 1000;  // largest back-off window
+  UniformRng rng;                     // back-off jitter; empty: make_system_rng()
 };
+
+// The back-off before re-reading after the `losses`-th lost compare-and-swap (losses >= 1):
+// u·min(cap_ms, base_ms·2^(losses-1)) for u in [0, 1), rounded down. Pure.
+int64_t cas_backoff_ms(int losses, int64_t base_ms, int64_t cap_ms, double u);
 
 class ZoneCommitter {
  public:
@@ -94,7 +125,8 @@ class ZoneCommitter {
   void submit(UpdateRequest req, AnswerFn done);
 
   // Called after every batch Route 53 accepted, with its change ID ("/change/C..." as returned)
-  // and the SOA the batch wrote.
+  // and the SOA the batch wrote; with an empty change ID for a batch found applied after its
+  // reply was lost (nothing to poll; see the header comment).
   using AcceptedFn = std::function<void(const std::string& change_id, zone::RRset::Ptr soa)>;
   void set_on_accepted(AcceptedFn fn) { on_accepted_ = std::move(fn); }
 
@@ -116,6 +148,8 @@ class ZoneCommitter {
     uint64_t batches_sent = 0;    // ChangeResourceRecordSets calls
     uint64_t batches_accepted = 0;
     uint64_t cas_lost = 0;
+    uint64_t lost_replies = 0;    // batches found applied after their reply was lost
+    int64_t cas_backoff_ms = 0;   // time spent backing off after lost compare-and-swaps
     uint64_t bad_batches = 0;
     uint64_t noerror = 0;
     uint64_t failed = 0;          // any other answer
@@ -142,6 +176,8 @@ class ZoneCommitter {
     std::unique_ptr<zone::WorkingCopy> wc;  // the copy the batch was built from
     zone::Batch batch;
     bool from_suspects = false;             // its members came from a rejected batch
+    bool maybe_applied = false;             // lost its compare-and-swap after an unanswered attempt
+    std::vector<zone::Name> reread;         // after a lost compare-and-swap: names to re-read
   };
 
   void schedule_kick();
@@ -150,6 +186,8 @@ class ZoneCommitter {
   void build_and_send();
   void on_change_done(ChangeOutcome outcome);
   void reload_then_retry(std::vector<zone::Name> names);
+  // After the re-read: the mirror holds exactly what `batch` wrote.
+  bool batch_landed(const zone::Batch& batch) const;
   void on_reloaded(std::vector<zone::Name> names, bool whole_zone, Result<std::vector<r53::RecordSet>> sets);
   // Puts members back at the queue front, in order.
   void requeue(std::vector<PendingPtr> members);
@@ -166,10 +204,11 @@ class ZoneCommitter {
   std::deque<PendingPtr> queue_;
   std::unique_ptr<Flight> in_flight_;
   std::unique_ptr<Flight> reload_;  // a batch that lost its compare-and-swap, while names are re-read
-  bool reloading_ = false;
+  bool reloading_ = false;  // backing off or re-reading for reload_: send nothing
   bool kick_scheduled_ = false;
   loop::Timer pace_timer_;  // holds the next batch while the rate limiter has no token
   bool paced_ = false;      // the pace timer fired: send without asking again
+  loop::Timer cas_timer_;   // the back-off after a lost compare-and-swap
   bool accepting_ = true;
   // Split on reject: the first `suspects_` queued UPDATEs came from a rejected batch; batches take
   // at most `split_cap_` of them until they are through.

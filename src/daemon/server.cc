@@ -159,8 +159,11 @@ void Server::load_zone(ZoneState& z) {
     std::string zone_id = z.zone_id;
     r53::ChangePoller* poller = poller_.get();
     // After each accepted batch: poll GetChange; on INSYNC the batch's SOA becomes the one answered.
+    // A batch found applied after its reply was lost comes without an ID: nothing to poll, a
+    // later change's INSYNC confirms it.
     z.committer->set_on_accepted([confirmed, poller, name, zone_id](const std::string& id, zone::RRset::Ptr soa) {
       confirmed->accepted(id, std::move(soa));
+      if (id.empty()) return;
       poller->watch(zone_id, id, [confirmed, name](const r53::ChangeDone& d) {
         if (!d.status.ok()) {
           log::warning("zone %s: change %s: %s", name.c_str(), r53::bare_id(d.change_id).c_str(),

@@ -31,6 +31,7 @@ class FakeRoute53 : public ZoneBackend {
   std::vector<r53::ChangeBatch> calls;
   int name_reads = 0;
   int zone_reads = 0;
+  int replies_lost = 0;
   // While true, change requests wait in `held` until release().
   bool hold = false;
   std::deque<std::function<void()>> held;
@@ -40,6 +41,16 @@ class FakeRoute53 : public ZoneBackend {
   std::string poison = "reject-me";
   // Something changes the zone behind route53d before each of the next N calls.
   int interfere = 0;
+  // The next N calls that apply lose their reply: the batch lands, the client retries, and the
+  // retry's answer (a lost compare-and-swap against the batch itself) is what comes back, with
+  // maybe_applied set.
+  int lose_replies = 0;
+  // The next N calls get maybe_applied set on whatever they answer (an unanswered attempt that
+  // had not landed, then a retry).
+  int flag_maybe_applied = 0;
+  // Another writer applies exactly our batch just before each of the next N calls (two route53d
+  // doing the same thing): our call then loses its compare-and-swap, without maybe_applied.
+  int preempt_same = 0;
   // What send_delay_ms answers (a rate limiter with no token).
   int64_t pace_ms = 0;
   int delay_asks = 0;
@@ -55,12 +66,26 @@ class FakeRoute53 : public ZoneBackend {
         --interfere;
         bump_soa_behind();
       }
+      if (preempt_same > 0) {
+        --preempt_same;
+        (void)apply(batch);
+      }
       ChangeOutcome o;
       if (!scripted.empty()) {
         o = scripted.front();
         scripted.pop_front();
       } else {
         o = apply(batch);
+        if (o.info.ok() && lose_replies > 0) {
+          --lose_replies;
+          ++replies_lost;
+          o = apply(batch);  // the retry
+          o.maybe_applied = true;
+        }
+      }
+      if (flag_maybe_applied > 0) {
+        --flag_maybe_applied;
+        o.maybe_applied = true;
       }
       loop_.defer([cb, o] { cb(o); });
     };
@@ -184,6 +209,8 @@ class CommitterTest : public ::testing::Test {
 
   ZoneCommitter& committer(CommitterOptions opt = {}) {
     if (!zc_) {
+      // No back-off after a lost compare-and-swap unless a test asks for one.
+      if (!opt.rng) opt.rng = [] { return 0.0; };
       zc_ = std::make_unique<ZoneCommitter>(loop_, testing::load_example(), "ZEXAMPLE", r53_, opt);
       zc_->set_on_accepted([this](const std::string& id, zone::RRset::Ptr soa) {
         accepted_.emplace_back(id, soa ? soa->soa_serial() : 0);
@@ -220,6 +247,16 @@ class CommitterTest : public ::testing::Test {
   }
   void settle() {
     for (int i = 0; i < 1000 && loop_.deferred_pending() > 0; ++i) loop_.run_once(true);
+  }
+  // Runs the loop (timers included, real time) until cond() holds; false after ~5 s.
+  bool run_until(const std::function<bool()>& cond) {
+    loop::Timer guard(loop_, [] {});
+    guard.start_once(5000);
+    while (!cond()) {
+      if (!guard.pending()) return false;
+      loop_.run_once(false);
+    }
+    return true;
   }
   std::string rcode(size_t slot) const {
     if (answer_count_[slot] == 0) return "(none)";
@@ -356,6 +393,178 @@ TEST_F(CommitterTest, EndlessCompareAndSwapLossesEndInServfail) {
   EXPECT_EQ(rcode(a), "SERVFAIL");
   EXPECT_EQ(r53_.calls.size(), 6u) << "max_cas_rounds (5) retries after the first loss";
   EXPECT_EQ(r53_.values("cas.example.com.", "A"), "");
+}
+
+TEST_F(CommitterTest, LostReplyOfALandedBatchIsAnsweredNoerror) {
+  // The prerequisite case: "name not in use" + add. Re-evaluated after the lost reply, the
+  // prerequisite would fail against the UPDATE's own result and the client be told YXDOMAIN for
+  // a change Route 53 applied.
+  r53_.lose_replies = 1;
+  size_t a = submit({"landed.example.com. 0 NONE ANY"}, {"landed.example.com. 300 IN A 192.0.2.66"});
+  settle();
+  EXPECT_EQ(r53_.replies_lost, 1);
+  EXPECT_EQ(rcode(a), "NOERROR") << answers_[a].reason;
+  EXPECT_EQ(r53_.calls.size(), 1u) << "re-evaluated and sent again";
+  EXPECT_EQ(r53_.name_reads + r53_.zone_reads, 1);
+  EXPECT_EQ(r53_.values("landed.example.com.", "A"), "192.0.2.66");
+  EXPECT_EQ(r53_.serial(), 101u);
+  EXPECT_EQ(committer().mirror().serial(), 101u);
+  EXPECT_EQ(committer().stats().lost_replies, 1u);
+  EXPECT_EQ(committer().stats().cas_lost, 1u);
+  EXPECT_EQ(committer().stats().cas_backoff_ms, 0);
+  // Reported without a change ID: nothing to poll.
+  ASSERT_EQ(accepted_.size(), 1u);
+  EXPECT_EQ(accepted_[0].first, "");
+  EXPECT_EQ(accepted_[0].second, 101u);
+  // The zone goes on from the serial read back.
+  size_t b = submit({}, {"after.example.com. 300 IN A 192.0.2.67"});
+  settle();
+  EXPECT_EQ(rcode(b), "NOERROR");
+  EXPECT_EQ(r53_.serial(), 102u);
+  ASSERT_EQ(accepted_.size(), 2u);
+  EXPECT_EQ(accepted_[1].first, "/change/C2");
+}
+
+TEST_F(CommitterTest, LostReplyOfAGroupBatchAnswersEveryMember) {
+  r53_.hold = true;
+  size_t lead = submit({}, {"lead.example.com. 300 IN A 192.0.2.9"});
+  settle();
+  size_t add = submit({"g1.example.com. 0 NONE ANY"}, {"g1.example.com. 300 IN A 192.0.2.1"});
+  size_t del = submit({"www.example.com. 0 ANY A"}, {"www.example.com. 0 ANY A"});  // delete only
+  size_t ttl = submit({"g1.example.com. 0 ANY A"}, {"g1.example.com. 600 IN A 192.0.2.1"});  // sees add
+  settle();
+  r53_.lose_replies = 2;  // the lead's reply too
+  r53_.release();
+  settle();
+  EXPECT_EQ(r53_.replies_lost, 2);
+  EXPECT_EQ(rcode(lead), "NOERROR");
+  EXPECT_EQ(rcode(add), "NOERROR") << answers_[add].reason;
+  EXPECT_EQ(rcode(del), "NOERROR") << answers_[del].reason;
+  EXPECT_EQ(rcode(ttl), "NOERROR") << answers_[ttl].reason;
+  EXPECT_EQ(r53_.calls.size(), 2u);
+  EXPECT_EQ(r53_.values("www.example.com.", "A"), "");
+  EXPECT_EQ(r53_.values("g1.example.com.", "A"), "192.0.2.1");
+  EXPECT_EQ(committer().stats().lost_replies, 2u);
+  EXPECT_EQ(committer().stats().max_batch, 3u);
+  EXPECT_EQ(committer().mirror().serial(), 102u);
+  EXPECT_TRUE(committer().idle());
+}
+
+TEST_F(CommitterTest, LostReplyCheckNeedsAnUnansweredAttempt) {
+  // Another writer wrote exactly our batch (same data, same serial) first: a definite first
+  // answer means ours did not land, so the UPDATE is evaluated again and its prerequisite fails.
+  r53_.preempt_same = 1;
+  size_t a = submit({"twin.example.com. 0 NONE ANY"}, {"twin.example.com. 300 IN A 192.0.2.5"});
+  settle();
+  EXPECT_EQ(rcode(a), "YXDOMAIN");
+  EXPECT_EQ(committer().stats().lost_replies, 0u);
+  EXPECT_TRUE(accepted_.empty());
+}
+
+TEST_F(CommitterTest, LostReplyCheckFailsWhenTheZoneDiffersAndTheUpdateIsRetried) {
+  // An unanswered attempt that had not landed, and the retry lost against another writer: the
+  // zone does not hold our batch, so the UPDATE is evaluated again and sent again.
+  r53_.interfere = 1;
+  r53_.flag_maybe_applied = 1;
+  size_t a = submit({"fresh.example.com. 0 NONE ANY"}, {"fresh.example.com. 300 IN A 192.0.2.8"});
+  settle();
+  EXPECT_EQ(rcode(a), "NOERROR");
+  EXPECT_EQ(r53_.calls.size(), 2u);
+  EXPECT_EQ(committer().stats().lost_replies, 0u);
+  ASSERT_EQ(accepted_.size(), 1u);
+  EXPECT_EQ(accepted_[0].first, "/change/C2");
+  EXPECT_EQ(r53_.serial(), 111u);
+}
+
+TEST(CasBackoff, FullJitterWindowsDoubleUpToTheCap) {
+  EXPECT_EQ(cas_backoff_ms(1, 20, 1000, 0.5), 10);
+  EXPECT_EQ(cas_backoff_ms(2, 20, 1000, 0.5), 20);
+  EXPECT_EQ(cas_backoff_ms(5, 20, 1000, 0.5), 160);
+  EXPECT_EQ(cas_backoff_ms(6, 20, 1000, 0.5), 320);
+  EXPECT_EQ(cas_backoff_ms(7, 20, 1000, 0.5), 500) << "window capped at 1000";
+  EXPECT_EQ(cas_backoff_ms(1000, 20, 1000, 0.999), 999) << "no overflow for many losses";
+  EXPECT_EQ(cas_backoff_ms(3, 20, 1000, 0.0), 0);
+  EXPECT_EQ(cas_backoff_ms(1, 20, 1000, 1.0), 20) << "never above the window";
+  EXPECT_EQ(cas_backoff_ms(0, 20, 1000, 0.5), 0);
+  EXPECT_EQ(cas_backoff_ms(1, 0, 1000, 0.5), 0) << "base 0 turns it off";
+}
+
+TEST_F(CommitterTest, LostCompareAndSwapBacksOffBeforeRereading) {
+  int draws = 0;
+  CommitterOptions opt;
+  opt.cas_backoff_base_ms = 8;
+  opt.rng = [&draws] {
+    ++draws;
+    return 0.5;
+  };
+  committer(opt);
+  r53_.interfere = 3;
+  size_t a = submit({}, {"cas.example.com. 300 IN A 192.0.2.77"});
+  settle();
+  // Lost once: waiting 4 ms (half of the 8 ms window) on a timer, nothing re-read yet.
+  EXPECT_EQ(r53_.calls.size(), 1u);
+  EXPECT_EQ(r53_.name_reads + r53_.zone_reads, 0);
+  EXPECT_EQ(rcode(a), "(none)");
+  EXPECT_FALSE(committer().idle());
+  // An UPDATE arriving meanwhile waits too: the mirror is stale.
+  size_t b = submit({}, {"other.example.com. 300 IN A 192.0.2.78"});
+  settle();
+  EXPECT_EQ(r53_.calls.size(), 1u);
+  ASSERT_TRUE(run_until([&] { return answer_count_[a] > 0 && answer_count_[b] > 0; }));
+  EXPECT_EQ(rcode(a), "NOERROR");
+  EXPECT_EQ(rcode(b), "NOERROR");
+  EXPECT_EQ(draws, 3);
+  EXPECT_EQ(committer().stats().cas_lost, 3u);
+  EXPECT_EQ(committer().stats().cas_backoff_ms, 4 + 8 + 16);
+  EXPECT_EQ(r53_.name_reads + r53_.zone_reads, 3);
+  EXPECT_EQ(r53_.values("cas.example.com.", "A"), "192.0.2.77");
+}
+
+TEST_F(CommitterTest, BackOffEndsInServfailAfterMaxCasRounds) {
+  CommitterOptions opt;
+  opt.cas_backoff_base_ms = 2;
+  opt.rng = [] { return 0.5; };
+  committer(opt);
+  r53_.interfere = 1000;
+  size_t a = submit({}, {"cas.example.com. 300 IN A 192.0.2.77"});
+  ASSERT_TRUE(run_until([&] { return answer_count_[a] > 0; }));
+  EXPECT_EQ(rcode(a), "SERVFAIL");
+  EXPECT_EQ(r53_.calls.size(), 6u);
+  // Windows 2, 4, 8, 16, 32 ms, half of each; none after the sixth loss (no retry follows).
+  EXPECT_EQ(committer().stats().cas_backoff_ms, 1 + 2 + 4 + 8 + 16);
+}
+
+TEST_F(CommitterTest, LostReplyIsCheckedWithoutBackingOff) {
+  CommitterOptions opt;
+  opt.cas_backoff_base_ms = 1000;
+  opt.rng = [] { return 0.9; };
+  committer(opt);
+  r53_.lose_replies = 1;
+  size_t a = submit({"quick.example.com. 0 NONE ANY"}, {"quick.example.com. 300 IN A 192.0.2.3"});
+  settle();  // deferred work only: no timer may stand in between
+  EXPECT_EQ(rcode(a), "NOERROR");
+  EXPECT_EQ(committer().stats().cas_backoff_ms, 0);
+}
+
+TEST_F(CommitterTest, AbandonWhileBackingOffAnswersServfail) {
+  CommitterOptions opt;
+  opt.cas_backoff_base_ms = 20;
+  opt.rng = [] { return 0.5; };
+  committer(opt);
+  r53_.interfere = 1;
+  size_t a = submit({}, {"a.example.com. 300 IN A 192.0.2.9"});
+  settle();
+  EXPECT_EQ(rcode(a), "(none)");
+  committer().abandon_in_flight();
+  EXPECT_EQ(rcode(a), "SERVFAIL");
+  EXPECT_TRUE(committer().idle());
+  loop::Timer later(loop_, [] {});
+  later.start_once(30);
+  ASSERT_TRUE(run_until([&] { return !later.pending(); }));
+  settle();
+  EXPECT_EQ(answer_count_[a], 1);
+  EXPECT_EQ(r53_.calls.size(), 1u);
+  EXPECT_EQ(r53_.name_reads + r53_.zone_reads, 0);
 }
 
 TEST_F(CommitterTest, FinalFailureAnswersServfailToEveryWaitingClient) {
