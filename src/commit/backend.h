@@ -52,6 +52,11 @@ class ZoneBackend {
   // (0: it would go at once). The committer holds its next batch that long instead, so that
   // UPDATEs arriving meanwhile join it (DESIGN.md "Group commit" step 2). A hint, not a promise.
   virtual int64_t send_delay_ms(const std::string& /*zone_id*/) { return 0; }
+  // Milliseconds until a re-read and the change request after it could go out back to back (two
+  // rate-limit tokens at once; 0: now). After a lost compare-and-swap the committer waits at
+  // least this long before re-reading: otherwise the other writer's next commit lands in the
+  // token wait between the two calls, round after round. A hint, not a promise.
+  virtual int64_t reread_delay_ms(const std::string& /*zone_id*/) { return 0; }
 };
 
 // What a failed ChangeResourceRecordSets means for the group commit.

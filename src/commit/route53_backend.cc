@@ -106,6 +106,8 @@ int64_t Route53Backend::send_delay_ms(const std::string&) {
   return paced_ ? pace_.delay_ms(loop_.now_ms()) : 0;
 }
 
+int64_t Route53Backend::reread_delay_ms(const std::string&) { return client_.limiter().delay_ms(2); }
+
 void Route53Backend::read_zone(const std::string& zone_id, RecordSetsCallback cb) {
   std::weak_ptr<bool> alive = alive_;
   client_.list_rrsets(zone_id, [cb = std::move(cb), alive](r53::ApiResult<std::vector<r53::RecordSet>> r) {

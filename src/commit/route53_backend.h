@@ -42,6 +42,8 @@ class Route53Backend final : public ZoneBackend {
                   RecordSetsCallback cb) override;
   void read_zone(const std::string& zone_id, RecordSetsCallback cb) override;
   int64_t send_delay_ms(const std::string& zone_id) override;
+  // From the client's own limiter (shared with polls and listings): two tokens.
+  int64_t reread_delay_ms(const std::string& zone_id) override;
 
  private:
   r53::Route53Client& client_;

@@ -238,10 +238,12 @@ void ZoneCommitter::on_change_done(ChangeOutcome outcome) {
       }
       // No back-off when the batch may be our own (a lost reply: see the header) or when no
       // UPDATE will be sent again anyway.
-      int64_t wait = f->maybe_applied || !retries_left
-                         ? 0
-                         : cas_backoff_ms(losses, options_.cas_backoff_base_ms, options_.cas_backoff_cap_ms,
-                                          options_.rng());
+      int64_t wait = 0;
+      if (!f->maybe_applied && retries_left) {
+        wait = cas_backoff_ms(losses, options_.cas_backoff_base_ms, options_.cas_backoff_cap_ms, options_.rng());
+        // And until the re-read and the retry can go out back to back (see backend.h).
+        wait = std::max(wait, std::min(backend_.reread_delay_ms(zone_id_), options_.cas_backoff_cap_ms));
+      }
       log::notice("zone %s: compare-and-swap lost (%s)%s; re-reading %zu name(s)%s", zone_name().c_str(),
                   why.c_str(), f->maybe_applied ? " after an unanswered attempt" : "", f->reread.size(),
                   wait > 0 ? (" in " + std::to_string(wait) + " ms").c_str() : "");

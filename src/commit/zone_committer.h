@@ -28,8 +28,16 @@
 //    for the k-th loss of the batch's most unlucky UPDATE (20, 40, 80, 160, 320 ms windows with
 //    the defaults), on the loop's timer; the zone sends nothing meanwhile. Two writers that keep
 //    colliding drift apart; the re-read comes after the wait, so it sees the other writer's
-//    newest state. Six losses in a row need the other writer to commit inside each of those
-//    windows: with max_cas_rounds 5 that costs ~0.6 s at most before SERVFAIL.
+//    newest state. The wait also lasts at least until the backend could send the re-read and
+//    the change request back to back (ZoneBackend::reread_delay_ms: two rate-limit tokens, at
+//    most cas_backoff_cap_ms). Measured with tests/system/update/two_daemons.test (two route53d
+//    at 5 requests/s on one zone): jitter alone did not help (SERVFAIL after 6 lost rounds: 9, 6
+//    and 4 per run, 6 in each run without any back-off), because the busier daemon commits every
+//    200 ms, inside the token wait between the loser's re-read and its change request, round
+//    after round; waiting for both tokens makes the loser's window one round trip (0 SERVFAIL in
+//    3 runs, ~0.5 s per back-off). Losing max_cas_rounds + 1 = 6 rounds then needs the other
+//    writer to commit inside that window six times running, so 5 stays: more rounds would only
+//    stretch the answer past the clients' retransmission timers.
 //  - Reply lost after apply: when the call lost its compare-and-swap but ChangeOutcome says an
 //    earlier attempt went unanswered (maybe_applied: reset, timeout, 5xx, then a retry), the
 //    batch may have landed and only its answer been lost; the retry then failed against the

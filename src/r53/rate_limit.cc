@@ -32,11 +32,12 @@ bool TokenBucket::try_take(int64_t now_ms) {
   return true;
 }
 
-int64_t TokenBucket::delay_ms(int64_t now_ms) {
+int64_t TokenBucket::delay_ms(int64_t now_ms, int tokens) {
   if (rate_u_per_ms_ == 0) return 0;
   refill(now_ms);
-  if (tokens_u_ >= kUnit) return 0;
-  return (kUnit - tokens_u_ + rate_u_per_ms_ - 1) / rate_u_per_ms_;
+  int64_t want = std::min(burst_u_, std::max<int64_t>(1, tokens) * kUnit);
+  if (tokens_u_ >= want) return 0;
+  return (want - tokens_u_ + rate_u_per_ms_ - 1) / rate_u_per_ms_;
 }
 
 void TokenBucket::drain(int64_t now_ms) {
@@ -86,6 +87,11 @@ void RateLimiter::cancel(uint64_t ticket) {
 void RateLimiter::on_throttled() {
   stats_.drained++;
   bucket_.drain(loop_.clock().mono_ms() - options_.margin_ms);
+}
+
+int64_t RateLimiter::delay_ms(int tokens) {
+  return bucket_.delay_ms(loop_.clock().mono_ms() - options_.margin_ms,
+                          std::max(1, tokens) + static_cast<int>(waiting_));
 }
 
 void RateLimiter::pump() {

@@ -36,8 +36,9 @@ class TokenBucket {
 
   // Takes one token if one is available at now_ms.
   bool try_take(int64_t now_ms);
-  // Milliseconds from now_ms until a token is available (0 if one is available now).
-  int64_t delay_ms(int64_t now_ms);
+  // Milliseconds from now_ms until `tokens` tokens are available together (0 if they are now).
+  // More than the burst can never be stored: asking for more waits for a full bucket.
+  int64_t delay_ms(int64_t now_ms, int tokens = 1);
   // Empties the bucket (the server said we are over its limit: its bucket is empty too).
   void drain(int64_t now_ms);
   double tokens(int64_t now_ms);  // for tests and stats
@@ -79,6 +80,10 @@ class RateLimiter {
   void cancel(uint64_t ticket);
   // The server answered Throttling: empty the bucket so the next grants wait a full interval.
   void on_throttled();
+  // Milliseconds until `tokens` requests acquired now, behind everyone already waiting, could be
+  // granted back to back (0: at once). A hint for callers that want two calls close together
+  // (the group commit's re-read and the change request after it); nothing is reserved.
+  int64_t delay_ms(int tokens);
 
   size_t waiting() const { return waiting_; }
 

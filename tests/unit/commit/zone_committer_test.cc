@@ -58,6 +58,9 @@ class FakeRoute53 : public ZoneBackend {
     ++delay_asks;
     return pace_ms;
   }
+  // What reread_delay_ms answers (two tokens not yet there).
+  int64_t reread_ms = 0;
+  int64_t reread_delay_ms(const std::string&) override { return reread_ms; }
 
   void change_rrsets(const std::string&, const r53::ChangeBatch& batch, std::function<void(ChangeOutcome)> cb) override {
     calls.push_back(batch);
@@ -534,11 +537,29 @@ TEST_F(CommitterTest, BackOffEndsInServfailAfterMaxCasRounds) {
   EXPECT_EQ(committer().stats().cas_backoff_ms, 1 + 2 + 4 + 8 + 16);
 }
 
+TEST_F(CommitterTest, BackOffLastsUntilTheRereadAndTheRetryCanGoTogether) {
+  CommitterOptions opt;
+  opt.cas_backoff_base_ms = 20;
+  opt.cas_backoff_cap_ms = 50;
+  opt.rng = [] { return 0.5; };
+  committer(opt);
+  r53_.reread_ms = 30;  // longer than the jitter (10 ms): the token wait wins
+  r53_.interfere = 2;
+  size_t a = submit({}, {"tok.example.com. 300 IN A 192.0.2.7"});
+  settle();
+  EXPECT_EQ(r53_.name_reads + r53_.zone_reads, 0) << "re-read before the tokens were there";
+  r53_.reread_ms = 500;  // capped at cas_backoff_cap_ms
+  ASSERT_TRUE(run_until([&] { return answer_count_[a] > 0; }));
+  EXPECT_EQ(rcode(a), "NOERROR");
+  EXPECT_EQ(committer().stats().cas_backoff_ms, 30 + 50);
+}
+
 TEST_F(CommitterTest, LostReplyIsCheckedWithoutBackingOff) {
   CommitterOptions opt;
   opt.cas_backoff_base_ms = 1000;
   opt.rng = [] { return 0.9; };
   committer(opt);
+  r53_.reread_ms = 1000;
   r53_.lose_replies = 1;
   size_t a = submit({"quick.example.com. 0 NONE ANY"}, {"quick.example.com. 300 IN A 192.0.2.3"});
   settle();  // deferred work only: no timer may stand in between

@@ -165,6 +165,33 @@ TEST(RateLimiter, ThrottledDrainsTheBucket) {
   EXPECT_EQ(limiter.stats().drained, 1u);
 }
 
+TEST(TokenBucket, DelayForSeveralTokens) {
+  TokenBucket b(5, 4, 1000);
+  EXPECT_EQ(b.delay_ms(1000, 2), 0);
+  b.drain(1000);
+  EXPECT_EQ(b.delay_ms(1000, 1), 200);
+  EXPECT_EQ(b.delay_ms(1000, 2), 400);
+  EXPECT_EQ(b.delay_ms(1250, 2), 150);
+  EXPECT_EQ(b.delay_ms(1250, 9), 550) << "never more than a full bucket (4 tokens)";
+  EXPECT_EQ(b.delay_ms(1250, 0), 0) << "at least one token: 1.25 are there";
+}
+
+TEST(RateLimiter, DelayCountsTheWaitersAhead) {
+  FakeClock clock;
+  loop::EventBase loop(clock);
+  RateLimiter limiter(loop, {.requests_per_second = 5, .burst = 4, .margin_ms = 0});
+  EXPECT_EQ(limiter.delay_ms(2), 0);
+  limiter.on_throttled();
+  EXPECT_EQ(limiter.delay_ms(2), 400);
+  clock.advance_ms(100);
+  EXPECT_EQ(limiter.delay_ms(2), 300);
+  limiter.acquire([] {});  // not granted yet (grants come from the loop): one ahead of us
+  EXPECT_EQ(limiter.delay_ms(2), 500);
+  RateLimiter unlimited(loop, {.requests_per_second = 0, .burst = 1});
+  unlimited.on_throttled();
+  EXPECT_EQ(unlimited.delay_ms(2), 0);
+}
+
 TEST(RateLimiter, AcquireFromACallbackJoinsTheLine) {
   loop::EventBase loop;
   RateLimiter limiter(loop, {.requests_per_second = 1000, .burst = 2});
