@@ -10,13 +10,6 @@
 #include "zone/codec.h"
 
 namespace r53d::commit {
-namespace {
-
-// What ListResourceRecordSets returns per page: reading the whole zone costs about this many
-// record sets per call.
-constexpr size_t kListPageSize = 300;
-
-}  // namespace
 
 int64_t cas_backoff_ms(int losses, int64_t base_ms, int64_t cap_ms, double u) {
   if (losses < 1 || base_ms <= 0 || cap_ms <= 0) return 0;
@@ -141,54 +134,68 @@ void ZoneCommitter::build_and_send() {
       if (suspects_ > 0) --suspects_;
       return out;
     };
+    // A split batch goes out as soon as its share of the suspects is through.
+    auto split_done = [&] { return f->from_suspects && suspects_ == 0; };
     if (p.cas_rounds > options_.max_cas_rounds) {
       answer(take(), {LDNS_RCODE_SERVFAIL,
                       "the zone kept changing behind route53d (compare-and-swap lost " +
                           std::to_string(p.cas_rounds) + " times)"});
-      if (f->from_suspects && suspects_ == 0) break;
+      if (split_done()) break;
       continue;
     }
     zone::WorkingCopy::Mark mark = wc.mark();
+    bool changed_before = wc.changed();
     update::Outcome o = update::apply(p.req.pkt.get(), *p.req.grant, wc);
+    if (wc.read_stale_since(mark)) {
+      // Whatever it decided may rest on another writer's older data: re-read first.
+      wc.rollback(mark);
+      if (!f->members.empty()) break;  // it leads the next batch
+      reread_stale(take(), f->from_suspects);
+      return;
+    }
     if (!o.ok()) {
-      answer(take(), {o.rcode, o.reason()});
-      if (f->from_suspects && suspects_ == 0) break;
+      if (!changed_before) {
+        answer(take(), {o.rcode, o.reason()});  // rests on the mirror alone
+      } else {
+        PendingPtr m = take();
+        m->verdict = UpdateAnswer{o.rcode, o.reason(), false};
+        f->members.push_back(std::move(m));
+      }
+      if (split_done()) break;
       continue;
     }
-    if (!wc.size().fits()) {
+    if (zone::BatchSize s = wc.size(); !s.fits()) {
       wc.rollback(mark);
-      if (f->members.empty()) {
+      if (!changed_before) {
         // Alone it is already larger than one request: it can never be one atomic batch.
-        zone::WorkingCopy alone(mirror_);
-        (void)update::apply(p.req.pkt.get(), *p.req.grant, alone);
-        zone::BatchSize s = alone.size();
         answer(take(), {LDNS_RCODE_REFUSED,
                         "larger than one Route 53 change batch (" + std::to_string(s.records) +
                             " records, " + std::to_string(s.chars) + " characters; limits " +
                             std::to_string(zone::kMaxBatchRecords) + " and " +
                             std::to_string(zone::kMaxBatchChars) + ")"});
-        if (f->from_suspects && suspects_ == 0) break;
+        if (split_done()) break;
         continue;
       }
       break;  // it leads the next batch
     }
     f->members.push_back(take());
-    if (f->from_suspects && suspects_ == 0) break;
+    if (split_done()) break;
   }
   if (f->members.empty()) return;
 
   f->batch = zone::diff(wc);
   if (f->batch.empty()) {
-    // Nothing to change (duplicates, deletes of absent data): no call, no serial bump.
-    for (auto& m : f->members) answer(std::move(m), {LDNS_RCODE_NOERROR, ""});
+    // Nothing to change (duplicates, deletes of absent data, changes that cancel out): no call,
+    // no serial bump; every answer is that of a serial run ending where the mirror is.
+    for (auto& m : f->members) answer_member(std::move(m));
     return;
   }
   r53::ChangeBatch cb;
-  cb.comment = "route53d: " + std::to_string(f->members.size()) + " update(s), serial " +
+  cb.comment = "route53d: " + std::to_string(f->writers()) + " update(s), serial " +
                std::to_string(f->batch.new_serial);
   cb.changes = f->batch.changes;
   log::debug("zone %s: sending batch of %zu update(s), %zu changes, %zu records, serial %u -> %u",
-             zone_name().c_str(), f->members.size(), cb.changes.size(), f->batch.size.records,
+             zone_name().c_str(), f->writers(), cb.changes.size(), f->batch.size.records,
              f->batch.old_serial, f->batch.new_serial);
   in_flight_ = std::move(f);
   ++stats_.batches_sent;
@@ -212,11 +219,11 @@ void ZoneCommitter::on_change_done(ChangeOutcome outcome) {
                  s.to_string().c_str());
     }
     ++stats_.batches_accepted;
-    stats_.max_batch = std::max(stats_.max_batch, f->members.size());
+    stats_.max_batch = std::max(stats_.max_batch, f->writers());
     if (suspects_ == 0) split_cap_ = 0;
     log::info("zone %s: Route 53 accepted %zu update(s) as change %s, serial %u", zone_name().c_str(),
-              f->members.size(), r53::bare_id(outcome.info->id).c_str(), f->batch.new_serial);
-    for (auto& m : f->members) answer(std::move(m), {LDNS_RCODE_NOERROR, ""});
+              f->writers(), r53::bare_id(outcome.info->id).c_str(), f->batch.new_serial);
+    for (auto& m : f->members) answer_member(std::move(m));
     if (on_accepted_) on_accepted_(outcome.info->id, mirror_.find(mirror_.apex(), LDNS_RR_TYPE_SOA));
     kick();
     return;
@@ -260,31 +267,70 @@ void ZoneCommitter::on_change_done(ChangeOutcome outcome) {
     case Rejection::kBadBatch: {
       ++stats_.bad_batches;
       size_t n = f->members.size();
-      if (n == 1) {
+      if (f->writers() == 1) {
+        // The one member that changed anything is the one Route 53 refuses.
         log::notice("zone %s: Route 53 refused an update: %s", zone_name().c_str(), why.c_str());
-        answer(std::move(f->members.front()), {LDNS_RCODE_REFUSED, "Route 53 refused the change: " + why});
+        std::vector<PendingPtr> rest;
+        for (auto& m : f->members) {
+          if (m->verdict)
+            rest.push_back(std::move(m));
+          else
+            answer(std::move(m), {LDNS_RCODE_REFUSED, "Route 53 refused the change: " + why});
+        }
+        requeue(std::move(rest), f->from_suspects);
         split_cap_ = suspects_;  // the rest of the suspects may well be fine together
       } else {
         log::notice("zone %s: Route 53 refused a batch of %zu updates (%s); splitting it",
                     zone_name().c_str(), n, why.c_str());
-        requeue(std::move(f->members));
-        suspects_ += n;
+        requeue(std::move(f->members), true);
         split_cap_ = std::max<size_t>(n / 2, 1);
       }
       break;
     }
-    case Rejection::kFailed:
+    case Rejection::kFailed: {
       log::warning("zone %s: change request failed: %s", zone_name().c_str(), why.c_str());
-      for (auto& m : f->members) answer(std::move(m), {LDNS_RCODE_SERVFAIL, "Route 53 change failed: " + why});
+      std::vector<PendingPtr> rest;
+      for (auto& m : f->members) {
+        if (m->verdict)
+          rest.push_back(std::move(m));
+        else
+          answer(std::move(m), {LDNS_RCODE_SERVFAIL, "Route 53 change failed: " + why});
+      }
+      requeue(std::move(rest), f->from_suspects);
       if (f->from_suspects) split_cap_ = suspects_;
       break;
+    }
   }
   kick();
 }
 
+void ZoneCommitter::reread_stale(PendingPtr p, bool was_suspect) {
+  auto f = std::make_unique<Flight>();
+  f->from_suspects = was_suspect;
+  std::set<zone::Name> names{mirror_.apex()};  // first: see zone/mirror.h "Freshness"
+  auto add_stale = [&](const Pending& q) {
+    for (auto& n : update::names_read(q.req.pkt.get(), mirror_.apex()))
+      if (!mirror_.is_fresh(n)) names.insert(n);
+  };
+  add_stale(*p);
+  // The queued UPDATEs that will follow it in the next batches: one read serves them all.
+  size_t looked = 0;
+  for (const auto& q : queue_) {
+    if (++looked > zone::kMaxBatchRecords) break;
+    add_stale(*q);
+  }
+  f->reread.assign(names.begin(), names.end());
+  f->members.push_back(std::move(p));
+  ++stats_.stale_rereads;
+  log::info("zone %s: re-reading %zu name(s) not read since the zone last changed behind route53d",
+            zone_name().c_str(), f->reread.size());
+  reload_ = std::move(f);
+  reload_then_retry(reload_->reread);
+}
+
 void ZoneCommitter::reload_then_retry(std::vector<zone::Name> names) {
   reloading_ = true;
-  size_t zone_calls = mirror_.rrset_count() / kListPageSize + 1;
+  size_t zone_calls = mirror_.rrset_count() / std::max<size_t>(options_.list_page_size, 1) + 1;
   bool whole = names.size() > zone_calls;
   std::weak_ptr<bool> alive = alive_;
   auto cb = [this, alive, names, whole](Result<std::vector<r53::RecordSet>> sets) {
@@ -306,39 +352,26 @@ void ZoneCommitter::on_reloaded(std::vector<zone::Name> names, bool whole_zone,
     return;
   }
   Status s = sets.status();
-  if (s.ok()) {
-    if (whole_zone) {
-      // Every name the mirror had or Route 53 now has.
-      std::set<zone::Name> all;
-      for (const auto& n : mirror_.names()) all.insert(n);
-      for (const auto& rs : *sets)
-        if (auto n = zone::name_from_r53(rs.name); n.ok()) all.insert(*n);
-      names.assign(all.begin(), all.end());
-    }
-    s = mirror_.reload_names(names, *sets);
-  }
+  if (s.ok()) s = whole_zone ? mirror_.reload_zone(*sets) : mirror_.reload_names(names, *sets);
   if (s.ok() && f->maybe_applied && batch_landed(f->batch)) {
     // The first attempt landed and only its reply was lost: the UPDATEs took effect.
     ++stats_.lost_replies;
-    stats_.max_batch = std::max(stats_.max_batch, f->members.size());
+    stats_.max_batch = std::max(stats_.max_batch, f->writers());
     if (suspects_ == 0) split_cap_ = 0;
     log::notice("zone %s: change request of %zu update(s) had landed although its reply was lost; serial %u",
-                zone_name().c_str(), f->members.size(), f->batch.new_serial);
-    for (auto& m : f->members) answer(std::move(m), {LDNS_RCODE_NOERROR, ""});
+                zone_name().c_str(), f->writers(), f->batch.new_serial);
+    for (auto& m : f->members) answer_member(std::move(m));
     if (on_accepted_) on_accepted_("", mirror_.find(mirror_.apex(), LDNS_RR_TYPE_SOA));
     kick();
     return;
   }
   if (!s.ok()) {
-    log::warning("zone %s: re-reading names after a lost compare-and-swap failed: %s",
-                 zone_name().c_str(), s.to_string().c_str());
+    log::warning("zone %s: re-reading names from Route 53 failed: %s", zone_name().c_str(), s.to_string().c_str());
     for (auto& m : f->members)
       answer(std::move(m), {LDNS_RCODE_SERVFAIL, "could not re-read the zone from Route 53: " + s.message()});
     if (f->from_suspects) split_cap_ = suspects_;
   } else {
-    size_t n = f->members.size();
-    requeue(std::move(f->members));
-    if (f->from_suspects) suspects_ += n;
+    requeue(std::move(f->members), f->from_suspects);
   }
   kick();
 }
@@ -356,8 +389,24 @@ bool ZoneCommitter::batch_landed(const zone::Batch& batch) const {
   return true;
 }
 
-void ZoneCommitter::requeue(std::vector<PendingPtr> members) {
-  for (auto it = members.rbegin(); it != members.rend(); ++it) queue_.push_front(std::move(*it));
+size_t ZoneCommitter::Flight::writers() const {
+  return static_cast<size_t>(std::count_if(members.begin(), members.end(), [](const PendingPtr& m) { return !m->verdict; }));
+}
+
+void ZoneCommitter::requeue(std::vector<PendingPtr> members, bool suspects) {
+  if (suspects) suspects_ += members.size();
+  for (auto it = members.rbegin(); it != members.rend(); ++it) {
+    if ((*it)->verdict) {
+      ++stats_.reevaluated;
+      (*it)->verdict.reset();
+    }
+    queue_.push_front(std::move(*it));
+  }
+}
+
+void ZoneCommitter::answer_member(PendingPtr p) {
+  UpdateAnswer a = p->verdict.value_or(UpdateAnswer{LDNS_RCODE_NOERROR, "", false});
+  answer(std::move(p), std::move(a));
 }
 
 void ZoneCommitter::answer(PendingPtr p, UpdateAnswer a) {

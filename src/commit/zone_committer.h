@@ -12,12 +12,23 @@
 //    the same turn share a batch). While a change request is in flight, or while the backend
 //    says a request would only wait for a rate-limit token (send_delay_ms), UPDATEs queue.
 //  - The next batch takes queued UPDATEs in arrival order, each applied to one working copy of the
-//    mirror so later UPDATEs see earlier ones. One whose prerequisites (or anything else) fail gets
-//    its rcode at once and is left out. The batch stops before the first UPDATE that would make it
-//    exceed a Route 53 request (1,000 records / 32,000 characters); that UPDATE leads the next
+//    mirror so later UPDATEs see earlier ones. One whose prerequisites (or anything else) fail
+//    changes nothing; its rcode is given at once if nothing before it in the batch changed the
+//    copy (the failure rests on the mirror alone), else it rides with the batch as a member with
+//    a verdict and is answered when the batch is: the earlier UPDATEs it saw may still be refused,
+//    and then it is evaluated again (a YXDOMAIN that rests on an add Route 53 never took would
+//    describe a zone that never existed). The batch stops before the first UPDATE that would make
+//    it exceed a Route 53 request (1,000 records / 32,000 characters); that UPDATE leads the next
 //    batch. An UPDATE too big for a batch on its own is REFUSED.
-//  - Accepted (HTTP 200): the mirror takes the batch, every UPDATE in it is answered NOERROR, the
-//    on_accepted hook gets the change ID and the new SOA. Never NOERROR before that.
+//  - Names that are not fresh (zone/mirror.h "Freshness": after a partial re-read found another
+//    SOA, the names it did not read may be out of date): an UPDATE that reads one is not
+//    evaluated. It leads the next batch, which first re-reads (without back-off: this is not
+//    contention) its names and those of every queued UPDATE that are not fresh, with the apex;
+//    then it is evaluated on the fresh view. Without this the SOA lock would cover prerequisites
+//    on names the batch does not write with data older than the SOA it swaps.
+//  - Accepted (HTTP 200): the mirror takes the batch, every UPDATE in it is answered NOERROR (or
+//    its verdict), the on_accepted hook gets the change ID and the new SOA. Never NOERROR before
+//    that.
 //  - Compare-and-swap lost (Rejection::kCasLost): after a back-off (below) the names the batch
 //    read or wrote are re-read (the ListResourceRecordSets pages that cover them, or the whole
 //    zone when that is fewer calls), the mirror is refreshed, and the same UPDATEs are evaluated
@@ -54,10 +65,11 @@
 //    incrementing one counter) must not pass for ours. Not recognised: a landed batch that a
 //    third writer changed again before the re-read (re-evaluated as a lost compare-and-swap).
 //  - Rejected for another reason (Rejection::kBadBatch): the batch is bisected (the first half is
-//    retried alone, then the rest) until the one UPDATE Route 53 refuses is alone; it is answered
-//    REFUSED (the AWS message is its reason), the others go through.
+//    retried alone, then the rest) until the one UPDATE Route 53 refuses is alone (the only
+//    member without a verdict); it is answered REFUSED (the AWS message is its reason), the others
+//    go through (members with a verdict are evaluated again).
 //  - Any other failure (retries exhausted in the backend, access denied...): SERVFAIL for every
-//    UPDATE of the batch.
+//    UPDATE of the batch that changed something; members with a verdict are evaluated again.
 //  - Duplicates: an UPDATE with the same client, message ID and bytes as one still queued or in
 //    flight joins it; one answered less than dedup_window_ms ago gets the same answer again
 //    (replayed, not applied twice).
@@ -73,6 +85,7 @@
 #include <list>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -112,6 +125,8 @@ struct CommitterOptions {
   size_t max_batch_updates = 0;       // 0: only the Route 53 limits bound a batch (tests)
   int64_t cas_backoff_base_ms = 20;   // back-off window after the first lost compare-and-swap
   int64_t cas_backoff_cap_ms = 1000;  // largest back-off window
+  size_t list_page_size = 300;        // record sets per ListResourceRecordSets page: a re-read of
+                                      // more names than the zone has pages reads the whole zone
   UniformRng rng;                     // back-off jitter; empty: make_system_rng()
 };
 
@@ -157,6 +172,8 @@ class ZoneCommitter {
     uint64_t batches_accepted = 0;
     uint64_t cas_lost = 0;
     uint64_t lost_replies = 0;    // batches found applied after their reply was lost
+    uint64_t stale_rereads = 0;   // re-reads of names that were not fresh (no lost CAS of ours)
+    uint64_t reevaluated = 0;     // verdicts dropped because their batch did not land
     int64_t cas_backoff_ms = 0;   // time spent backing off after lost compare-and-swaps
     uint64_t bad_batches = 0;
     uint64_t noerror = 0;
@@ -173,6 +190,9 @@ class ZoneCommitter {
     std::string dedup_key;
     std::vector<AnswerFn> waiters;
     int cas_rounds = 0;
+    // In a batch: the failure it met on the batch's working copy, answered when the batch is
+    // (see the header); none: it is one of the batch's writers (or a no-op, NOERROR).
+    std::optional<UpdateAnswer> verdict;
   };
   using PendingPtr = std::unique_ptr<Pending>;
   struct Answered {
@@ -186,6 +206,7 @@ class ZoneCommitter {
     bool from_suspects = false;             // its members came from a rejected batch
     bool maybe_applied = false;             // lost its compare-and-swap after an unanswered attempt
     std::vector<zone::Name> reread;         // after a lost compare-and-swap: names to re-read
+    size_t writers() const;                 // members without a verdict
   };
 
   void schedule_kick();
@@ -197,8 +218,14 @@ class ZoneCommitter {
   // After the re-read: the mirror holds exactly what `batch` wrote.
   bool batch_landed(const zone::Batch& batch) const;
   void on_reloaded(std::vector<zone::Name> names, bool whole_zone, Result<std::vector<r53::RecordSet>> sets);
-  // Puts members back at the queue front, in order.
-  void requeue(std::vector<PendingPtr> members);
+  // Sends nothing; re-reads the names of `p` and of every queued UPDATE that are not fresh, then
+  // puts p back at the queue front.
+  void reread_stale(PendingPtr p, bool was_suspect);
+  // Puts members back at the queue front, in order, verdicts dropped; they count as suspects
+  // again when `suspects` (they came from a batch being split).
+  void requeue(std::vector<PendingPtr> members, bool suspects);
+  // The answer of a member of an accepted (or landed, or empty) batch.
+  void answer_member(PendingPtr p);
   void answer(PendingPtr p, UpdateAnswer a);
   void prune_answered();
 

@@ -392,6 +392,17 @@ void Processor::delete_rr(size_t i, const ldns_rr* rr) {
 
 }  // namespace
 
+std::vector<Name> names_read(const ldns_pkt* pkt, const Name& apex) {
+  std::set<Name> out;
+  for (const ldns_rr_list* l : {prereqs_of(pkt), updates_of(pkt)}) {
+    for (size_t i = 0; i < count(l); ++i) {
+      Name owner = Name::from_rdf(ldns_rr_owner(ldns_rr_list_rr(l, i)));
+      if (owner.is_at_or_below(apex)) out.insert(owner);
+    }
+  }
+  return std::vector<Name>(out.begin(), out.end());
+}
+
 const char* rcode_name(ldns_pkt_rcode rcode) {
   switch (rcode) {
     case LDNS_RCODE_NOERROR: return "NOERROR";

@@ -78,6 +78,10 @@ Outcome read_zone_section(const ldns_pkt* pkt, zone::Name* zone);
 // with the permissions of `grant`. See the order above.
 Outcome apply(const ldns_pkt* pkt, const Grant& grant, zone::WorkingCopy& wc);
 
+// The owner names of the prerequisite and update sections at or below `apex`, sorted, each once:
+// every name apply() may read in the zone (pkt borrowed).
+std::vector<zone::Name> names_read(const ldns_pkt* pkt, const zone::Name& apex);
+
 // "NOERROR", "FORMERR", ..., "NOTZONE" (ldns spells NOTIMP "NOTIMPL"; this says "NOTIMP").
 const char* rcode_name(ldns_pkt_rcode rcode);
 

@@ -106,6 +106,21 @@ Status Mirror::commit(const Batch& batch) {
   return Status();
 }
 
+Status Mirror::reload_zone(const std::vector<r53::RecordSet>& sets) {
+  // Every name the mirror had or Route 53 now has.
+  std::set<Name> all;
+  for (const auto& [key, set] : sets_) all.insert(key.owner);
+  for (const auto& rs : sets) {
+    auto n = name_from_r53(rs.name);
+    if (!n.ok()) return n.status();
+    all.insert(*n);
+  }
+  R53D_RETURN_IF_ERROR(reload_names(std::vector<Name>(all.begin(), all.end()), sets));
+  all_fresh_ = true;
+  fresh_.clear();
+  return Status();
+}
+
 Status Mirror::reload_names(const std::vector<Name>& names, const std::vector<r53::RecordSet>& sets) {
   std::set<Name> wanted(names.begin(), names.end());
   std::vector<r53::RecordSet> keep;
@@ -125,11 +140,18 @@ Status Mirror::reload_names(const std::vector<Name>& names, const std::vector<r5
   }
   for (auto& [key, set] : *grouped) next[key] = set;
   std::swap(sets_, next);
+  RRset::Ptr old_soa = soa_;
   Status st = check_soa();
   if (!st.ok()) {
-    std::swap(sets_, next);  // restore
+    std::swap(sets_, next);  // restore (check_soa left soa_ as it was)
     return st;
   }
+  if (!soa_->same_data(*old_soa)) {
+    // The zone moved on since the mirror was last verified: only what was just read is current.
+    all_fresh_ = false;
+    fresh_.clear();
+  }
+  if (!all_fresh_) fresh_.insert(wanted.begin(), wanted.end());
   ++generation_;
   return Status();
 }
@@ -213,6 +235,7 @@ void WorkingCopy::put(RRset::Ptr set) {
 void WorkingCopy::erase(const Name& owner, uint16_t type) { assign(Key{owner, type}, nullptr); }
 
 void WorkingCopy::rollback(Mark m) {
+  if (stale_.size() > m.stale_size) stale_.resize(m.stale_size);
   while (undo_.size() > m.undo_size) {
     Undo u = std::move(undo_.back());
     undo_.pop_back();

@@ -23,6 +23,16 @@
 //                       ListResourceRecordSets, mirror->reload_names(names, sets), start again
 //                       with a fresh WorkingCopy (never answer from the stale view)
 //
+// Freshness: the mirror is a compare-and-swap view only where it is consistent with its SOA. After
+// load() or a whole-zone reload every name is "fresh": read while Route 53's SOA was the mirror's
+// SOA (the SOA is on the first page of every read, since Route 53 lists the apex first; whatever
+// changed after that read bumped the SOA and makes the next batch lose its compare-and-swap). A
+// partial re-read (reload_names) that finds another SOA leaves only the names it read fresh: the
+// others may hold what another writer changed since. A batch DELETEs the exact old version of what
+// it writes, but what an UPDATE only reads (a prerequisite on another name, the CNAME check of
+// an add) is locked by the SOA alone, so an UPDATE that reads a name that is not fresh must not be
+// evaluated until that name is re-read (WorkingCopy::read_stale_since; the group commit does it).
+//
 // A working copy refers to its mirror, which must outlive it and must not change while it is in
 // use (commit/reload_names bump Mirror::generation(); Mirror::commit refuses a batch built on an
 // older generation). Nothing here calls back or blocks; no method throws except on allocation
@@ -69,6 +79,10 @@ class Mirror {
   uint32_t serial() const { return soa_->soa_serial(); }
   // Incremented by every successful commit and reload_names.
   uint64_t generation() const { return generation_; }
+  // `owner` was read while Route 53's SOA was the mirror's SOA (see "Freshness" above); every
+  // name is after load() and reload_zone().
+  bool is_fresh(const Name& owner) const { return all_fresh_ || fresh_.count(owner) > 0; }
+  bool all_fresh() const { return all_fresh_; }
 
   // Applies a batch Route 53 accepted (HTTP 200). kFailedPrecondition, mirror unchanged, if the
   // batch was built on another generation or does not start from the mirror's current RRsets.
@@ -78,8 +92,13 @@ class Mirror {
   // Replaces every RRset owned by one of `names` with what a fresh read returned (`sets`; sets of
   // other names are ignored, so a ListResourceRecordSets page that runs past the name may be
   // passed as is). A name absent from `sets` ends up with no RRset. kInvalidArgument, mirror
-  // unchanged, for bad sets or an apex left without a simple SOA.
+  // unchanged, for bad sets or an apex left without a simple SOA. The names become fresh; if the
+  // apex was read and its SOA differs from the mirror's, every other name stops being fresh.
+  // The read must have started with the apex (Route 53 order does), so that nothing in `sets`
+  // is older than the SOA in it.
   Status reload_names(const std::vector<Name>& names, const std::vector<r53::RecordSet>& sets);
+  // Replaces the whole mirror with a fresh read of every page; every name becomes fresh.
+  Status reload_zone(const std::vector<r53::RecordSet>& sets);
 
  private:
   Mirror() = default;
@@ -88,6 +107,8 @@ class Mirror {
   std::map<Key, RRset::Ptr> sets_;
   RRset::Ptr soa_;
   uint64_t generation_ = 0;
+  bool all_fresh_ = true;
+  std::set<Name> fresh_;  // when !all_fresh_: the names read since the SOA last moved
 };
 
 // Groups RecordSets by (name, type) into RRsets (helper of load and reload_names).
@@ -118,10 +139,15 @@ class WorkingCopy {
 
   struct Mark {
     size_t undo_size = 0;
+    size_t stale_size = 0;
   };
-  Mark mark() const { return Mark{undo_.size()}; }
-  // Undoes every write made after m.
+  Mark mark() const { return Mark{undo_.size(), stale_.size()}; }
+  // Undoes every write made after m (and forgets the stale reads made after it).
   void rollback(Mark m);
+  // Since m, something read a name the mirror does not vouch for (Mirror::is_fresh): what was
+  // decided after m may rest on data another writer has changed. The caller rolls back to m and
+  // re-reads those names first.
+  bool read_stale_since(Mark m) const { return stale_.size() > m.stale_size; }
 
   // diff(*this) would not be empty.
   bool changed() const { return differing_ > 0; }
@@ -141,7 +167,10 @@ class WorkingCopy {
   void assign(const Key& key, RRset::Ptr set);
   Entry make_entry(const Key& key, RRset::Ptr set) const;
   void account(const Entry& e, bool add);
-  void note_read(const Name& owner) const { read_.insert(owner); }
+  void note_read(const Name& owner) const {
+    read_.insert(owner);
+    if (!base_->is_fresh(owner)) stale_.push_back(owner);
+  }
 
   const Mirror* base_;
   uint64_t base_generation_;
@@ -155,6 +184,7 @@ class WorkingCopy {
   size_t differing_ = 0;
   bool soa_differs_ = false;
   mutable std::set<Name> read_;
+  mutable std::vector<Name> stale_;  // reads of names that are not fresh, in order
 };
 
 // One compare-and-swap change batch: the body of one ChangeResourceRecordSets request.

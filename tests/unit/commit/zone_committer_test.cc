@@ -320,7 +320,7 @@ TEST_F(CommitterTest, UpdatesQueuedWhileBusyGoOutAsOneBatchInArrivalOrder) {
   EXPECT_EQ(r53_.values("three.example.com.", "A"), "");
   EXPECT_EQ(r53_.values("four.example.com.", "A"), "192.0.2.4");
   EXPECT_EQ(r53_.serial(), 102u) << "one serial bump per batch";
-  EXPECT_EQ(committer().stats().max_batch, 3u);
+  EXPECT_EQ(committer().stats().max_batch, 3u) << "the failed UPDATE rides along but is not counted";
 }
 
 TEST_F(CommitterTest, PrerequisiteFailureIsAnsweredWithoutACall) {
@@ -378,6 +378,104 @@ TEST_F(CommitterTest, LostCompareAndSwapRereadsAndRetries) {
   EXPECT_EQ(r53_.values("cas.example.com.", "A"), "192.0.2.77");
   EXPECT_EQ(r53_.serial(), 111u) << "the new serial follows the one read back";
   EXPECT_EQ(committer().stats().cas_lost, 1u);
+}
+
+// Bug: a lost compare-and-swap re-read only the batch's names; another writer's change to a third
+// name stayed unseen, and the next UPDATE, whose prerequisite read that name, was locked by the
+// new SOA alone: Route 53 accepted it and the client was told NOERROR against a false prerequisite.
+TEST_F(CommitterTest, StaleNameAfterPartialRereadIsReadAgain) {
+  CommitterOptions opt;
+  opt.list_page_size = 1;  // the example zone is many pages: re-reads go by name
+  committer(opt);
+  r53_.bump_soa_behind("zeta.example.com.");  // unseen by the mirror
+  size_t a = submit({}, {"x.example.com. 300 IN A 192.0.2.10"});
+  settle();
+  ASSERT_EQ(rcode(a), "NOERROR");
+  ASSERT_EQ(committer().stats().cas_lost, 1u);
+  ASSERT_EQ(r53_.zone_reads, 0) << "the test needs a partial re-read";
+  int reads = r53_.name_reads;
+  EXPECT_FALSE(committer().mirror().is_fresh(N("zeta.example.com")));
+
+  size_t b = submit({"zeta.example.com. 0 NONE A"}, {"y.example.com. 300 IN A 192.0.2.11"});
+  settle();
+  EXPECT_EQ(rcode(b), "YXRRSET") << "answered from data another writer had changed";
+  EXPECT_EQ(r53_.values("y.example.com.", "A"), "");
+  EXPECT_EQ(r53_.name_reads, reads + 1);
+  EXPECT_EQ(committer().stats().stale_rereads, 1u);
+  EXPECT_TRUE(committer().mirror().is_fresh(N("zeta.example.com")));
+
+  // Once read, the name is trusted again: no more reads for it.
+  size_t c = submit({"zeta.example.com. 0 ANY A"}, {"y.example.com. 300 IN A 192.0.2.12"});
+  settle();
+  EXPECT_EQ(rcode(c), "NOERROR");
+  EXPECT_EQ(r53_.values("y.example.com.", "A"), "192.0.2.12");
+  EXPECT_EQ(r53_.name_reads, reads + 1);
+}
+
+TEST_F(CommitterTest, StaleRereadServesTheQueuedUpdatesInOneRead) {
+  CommitterOptions opt;
+  opt.list_page_size = 1;
+  committer(opt);
+  r53_.bump_soa_behind("zeta.example.com.");
+  size_t a = submit({}, {"x.example.com. 300 IN A 192.0.2.10"});
+  settle();
+  ASSERT_EQ(rcode(a), "NOERROR");
+  r53_.hold = true;
+  size_t busy = submit({}, {"busy.example.com. 300 IN A 192.0.2.1"});
+  settle();
+  EXPECT_EQ(committer().stats().stale_rereads, 1u) << "busy.example.com is not fresh either";
+  int reads = r53_.name_reads;
+  std::vector<size_t> waiting;
+  for (const char* n : {"p1", "p2", "p3"})
+    waiting.push_back(submit({std::string(n) + ".example.com. 0 NONE ANY"},
+                             {std::string(n) + ".example.com. 300 IN A 192.0.2.20"}));
+  r53_.release();
+  settle();
+  EXPECT_EQ(rcode(busy), "NOERROR");
+  for (size_t w : waiting) EXPECT_EQ(rcode(w), "NOERROR");
+  EXPECT_EQ(r53_.name_reads, reads + 1) << "one read for p1, p2 and p3";
+  EXPECT_EQ(committer().stats().stale_rereads, 2u);
+}
+
+// Bug: a prerequisite that failed against an earlier UPDATE of the same batch was answered at
+// once; when Route 53 then refused that earlier UPDATE, the answer had rested on a change that
+// never happened.
+TEST_F(CommitterTest, FailureThatRestsOnARefusedUpdateIsEvaluatedAgain) {
+  r53_.hold = true;
+  size_t busy = submit({}, {"busy.example.com. 300 IN A 192.0.2.1"});
+  settle();
+  size_t bad = submit({}, {"new.example.com. 300 IN TXT \"reject-me\""});
+  size_t after = submit({"new.example.com. 0 NONE ANY"}, {"other.example.com. 300 IN A 192.0.2.9"});
+  settle();
+  EXPECT_EQ(rcode(after), "(none)") << "answered before the UPDATE it rests on was accepted";
+  r53_.release();
+  settle();
+  EXPECT_EQ(rcode(busy), "NOERROR");
+  EXPECT_EQ(rcode(bad), "REFUSED");
+  EXPECT_EQ(rcode(after), "NOERROR") << "new.example.com never came to exist";
+  EXPECT_EQ(r53_.values("other.example.com.", "A"), "192.0.2.9");
+  EXPECT_EQ(r53_.values("new.example.com.", "TXT"), "");
+  EXPECT_EQ(committer().stats().reevaluated, 1u);
+}
+
+TEST_F(CommitterTest, FailureThatRestsOnTheMirrorAloneIsAnsweredAtOnce) {
+  r53_.hold = true;
+  size_t busy = submit({}, {"busy.example.com. 300 IN A 192.0.2.1"});
+  settle();
+  size_t fails = submit({"www.example.com. 0 NONE ANY"}, {"other.example.com. 300 IN A 192.0.2.9"});
+  size_t add = submit({}, {"more.example.com. 300 IN A 192.0.2.8"});
+  r53_.release();
+  r53_.hold = true;  // the second batch waits
+  settle();
+  EXPECT_EQ(rcode(busy), "NOERROR");
+  EXPECT_EQ(rcode(fails), "YXDOMAIN") << "nothing before it in the batch: no reason to wait";
+  EXPECT_EQ(rcode(add), "(none)");
+  ASSERT_EQ(r53_.calls.size(), 2u);
+  r53_.release();
+  settle();
+  EXPECT_EQ(rcode(add), "NOERROR");
+  EXPECT_EQ(answer_count_[fails], 1);
+  EXPECT_EQ(committer().stats().max_batch, 1u);
 }
 
 TEST_F(CommitterTest, PrerequisitesAreEvaluatedAgainOnTheFreshView) {
@@ -448,7 +546,7 @@ TEST_F(CommitterTest, LostReplyOfAGroupBatchAnswersEveryMember) {
   EXPECT_EQ(r53_.values("www.example.com.", "A"), "");
   EXPECT_EQ(r53_.values("g1.example.com.", "A"), "192.0.2.1");
   EXPECT_EQ(committer().stats().lost_replies, 2u);
-  EXPECT_EQ(committer().stats().max_batch, 3u);
+  EXPECT_EQ(committer().stats().max_batch, 3u) << "the failed UPDATE rides along but is not counted";
   EXPECT_EQ(committer().mirror().serial(), 102u);
   EXPECT_TRUE(committer().idle());
 }

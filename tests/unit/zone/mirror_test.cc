@@ -371,6 +371,72 @@ TEST(Mirror, StaleBatchAfterReloadIsRefused) {
   EXPECT_EQ(dump(m.find(N("www.example.com"), LDNS_RR_TYPE_A)), "60 192.0.2.9");
 }
 
+// Bug: after a partial re-read found a new SOA, names not re-read were still trusted, so an
+// UPDATE that only read one of them (a prerequisite) was locked by the new SOA alone.
+TEST(Mirror, PartialRereadWithANewSoaLeavesOnlyTheNamesReadFresh) {
+  Mirror m = testing::load_example();
+  EXPECT_TRUE(m.all_fresh());
+  EXPECT_TRUE(m.is_fresh(N("txt.example.com")));
+  const auto soa150 = rs("example.com.", "SOA", 900,
+                         {"ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. 150 7200 900 1209600 86400"});
+  const auto ns = rs("example.com.", "NS", 172800, {"ns-1.awsdns-01.org.", "ns-2.awsdns-02.co.uk."});
+  ASSERT_TRUE(m.reload_names({N("example.com"), N("www.example.com")}, {soa150, ns}).ok());
+  EXPECT_FALSE(m.all_fresh());
+  EXPECT_TRUE(m.is_fresh(N("example.com")));
+  EXPECT_TRUE(m.is_fresh(N("www.example.com")));
+  EXPECT_FALSE(m.is_fresh(N("txt.example.com")));
+  EXPECT_FALSE(m.is_fresh(N("absent.example.com"))) << "an absent name is as stale as a present one";
+
+  // A later partial read with the same SOA adds its names.
+  ASSERT_TRUE(m.reload_names({N("example.com"), N("txt.example.com")}, {soa150, ns}).ok());
+  EXPECT_TRUE(m.is_fresh(N("txt.example.com")));
+  EXPECT_TRUE(m.is_fresh(N("www.example.com")));
+  // One that finds yet another SOA forgets the earlier ones.
+  auto soa160 = soa150;
+  soa160.values = {"ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. 160 7200 900 1209600 86400"};
+  ASSERT_TRUE(m.reload_names({N("example.com"), N("mail.example.com")}, {soa160, ns}).ok());
+  EXPECT_TRUE(m.is_fresh(N("mail.example.com")));
+  EXPECT_FALSE(m.is_fresh(N("www.example.com")));
+  EXPECT_FALSE(m.is_fresh(N("txt.example.com")));
+
+  // A whole-zone read makes every name fresh again.
+  ASSERT_TRUE(m.reload_zone({soa160, ns}).ok());
+  EXPECT_TRUE(m.all_fresh());
+  EXPECT_TRUE(m.is_fresh(N("www.example.com")));
+  EXPECT_EQ(m.find(N("www.example.com"), LDNS_RR_TYPE_A), nullptr) << "gone from Route 53, gone here";
+  EXPECT_EQ(m.serial(), 160u);
+}
+
+TEST(Mirror, PartialRereadWithTheSameSoaKeepsEveryNameFresh) {
+  Mirror m = testing::load_example();
+  auto zone = testing::example_zone();
+  std::vector<r53::RecordSet> apex;
+  for (auto& r : zone)
+    if (r.name == "example.com.") apex.push_back(r);
+  ASSERT_TRUE(m.reload_names({N("example.com")}, apex).ok());
+  EXPECT_TRUE(m.all_fresh());
+  EXPECT_TRUE(m.is_fresh(N("txt.example.com")));
+}
+
+TEST(WorkingCopy, ReadsOfNamesThatAreNotFreshAreRecordedAndRolledBack) {
+  Mirror m = testing::load_example();
+  const auto soa150 = rs("example.com.", "SOA", 900,
+                         {"ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. 150 7200 900 1209600 86400"});
+  const auto ns = rs("example.com.", "NS", 172800, {"ns-1.awsdns-01.org.", "ns-2.awsdns-02.co.uk."});
+  ASSERT_TRUE(m.reload_names({N("example.com"), N("www.example.com")}, {soa150, ns}).ok());
+  WorkingCopy wc(m);
+  WorkingCopy::Mark start = wc.mark();
+  (void)wc.find(N("www.example.com"), LDNS_RR_TYPE_A);
+  EXPECT_FALSE(wc.read_stale_since(start)) << "www was just read";
+  (void)wc.find(N("txt.example.com"), LDNS_RR_TYPE_TXT);
+  EXPECT_TRUE(wc.read_stale_since(start));
+  wc.rollback(start);
+  EXPECT_FALSE(wc.read_stale_since(start));
+  WorkingCopy::Mark later = wc.mark();
+  (void)wc.find(N("example.com"), LDNS_RR_TYPE_SOA);
+  EXPECT_FALSE(wc.read_stale_since(later));
+}
+
 TEST(Soa, WithSerialAndFromUpdateKeepMnameRname) {
   Mirror m = testing::load_example();
   auto s = soa_with_serial(m.soa(), 7);
