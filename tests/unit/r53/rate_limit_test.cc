@@ -150,6 +150,39 @@ TEST(RateLimiter, PacesGrantsAtTheConfiguredRate) {
   for (size_t i = 1; i < at.size(); i++) EXPECT_GE(at[i] - at[i - 1], 15) << i;
 }
 
+// The same pacing on injected time, exactly: a grant never comes before the bucket holds a
+// token, and comes on the first turn after it does. The loop's timers still wait in real time
+// (a few ms each here); only the limiter's notion of "now" is the fake clock.
+TEST(RateLimiter, FakeClockGrantsExactlyWhenTheBucketHasAToken) {
+  FakeClock clock;
+  loop::EventBase loop(clock);
+  RateLimiter limiter(loop, {.requests_per_second = 200, .burst = 1, .margin_ms = 0});
+  const int64_t t0 = clock.mono_ms();
+  std::vector<int64_t> at;
+  for (int i = 0; i < 4; i++) limiter.acquire([&] { at.push_back(clock.mono_ms()); });
+  loop.run_once();  // the grant timer (0 ms): the full bucket's one token
+  ASSERT_EQ(at, (std::vector<int64_t>{t0}));
+  clock.advance_ms(4);
+  loop.run_once();  // the 5 ms timer fires; 4 ms have passed: re-armed for the last 1 ms
+  EXPECT_EQ(at.size(), 1u) << "granted 1 ms before the token";
+  clock.advance_ms(1);
+  loop.run_once();
+  ASSERT_EQ(at.size(), 2u);
+  EXPECT_EQ(at[1], t0 + 5);
+  clock.advance_ms(12);  // idle 12 ms: 2.4 tokens refilled, but the bucket holds at most 1
+  loop.run_once();
+  ASSERT_EQ(at.size(), 3u);
+  EXPECT_EQ(at[2], t0 + 17);
+  loop.run_once(true);
+  EXPECT_EQ(at.size(), 3u) << "burst 1: the idle time bought one grant, not two";
+  clock.advance_ms(5);
+  loop.run_once();
+  ASSERT_EQ(at.size(), 4u);
+  EXPECT_EQ(at[3], t0 + 22);
+  EXPECT_EQ(limiter.stats().granted, 4u);
+  EXPECT_EQ(limiter.stats().waited, 3u);
+}
+
 TEST(RateLimiter, ThrottledDrainsTheBucket) {
   loop::EventBase loop;
   RateLimiter limiter(loop, {.requests_per_second = 20, .burst = 5, .margin_ms = 0});
