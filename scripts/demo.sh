@@ -4,12 +4,14 @@
 # them with nsupdate, dig and the AWS CLI, and stays in the foreground until Ctrl-C.
 #
 #   ./scripts/demo.sh                    # ports 8053 (HTTP) and 5353 (DNS) if free, else free ports
-#   DEMO_PORT=9053 DEMO_DNS_PORT=5354 ./scripts/demo.sh
-#   DEMO_SIM_ONLY=1 ./scripts/demo.sh    # route53-sim alone, as before
+#   DEMO_PORT=9053 DEMO_DNS_PORT=5354 ./scripts/demo.sh     # 0: any free port
+#   DEMO_SIM_ONLY=1 ./scripts/demo.sh    # route53-sim alone
+#   DEMO_NO_BUILD=1 ./scripts/demo.sh    # use the programs already built; no setup, no build
 #
 # State is kept in ${ROUTE53D_DEMO_DIR:-~/.route53d-demo}: route53-sim.json (records created
 # during the demo survive a restart), demo.key (the TSIG key, kept across runs), route53d.ini,
-# route53d.log and route53-sim.log. Builds the programs first if needed.
+# route53d.log and route53-sim.log. First installs the Debian packages it needs
+# (scripts/setup-deps.sh, a no-op when they are there) and builds the programs if needed.
 set -eu
 cd "$(dirname "$0")/.."
 TOP=$(pwd)
@@ -18,6 +20,7 @@ DEMO_DIR=${ROUTE53D_DEMO_DIR:-${HOME:-/tmp}/.route53d-demo}
 DEMO_PORT=${DEMO_PORT:-8053}
 DEMO_DNS_PORT=${DEMO_DNS_PORT:-5353}
 DEMO_SIM_ONLY=${DEMO_SIM_ONLY:-}
+DEMO_NO_BUILD=${DEMO_NO_BUILD:-}
 ZONE_NAME=example.com
 ZONE_ID=Z0DEMOEXAMPLE0COM
 AKID=AKIDROUTE53DEMO
@@ -44,6 +47,14 @@ trap cleanup EXIT
 trap 'exit 0' INT TERM
 
 build_if_needed() {
+  if [ -n "$DEMO_NO_BUILD" ]; then
+    local p
+    for p in route53-sim $([ -n "$DEMO_SIM_ONLY" ] || echo route53d); do
+      [ -x "$TOP/$p" ] || { echo "demo: DEMO_NO_BUILD is set but $TOP/$p is not built" >&2; exit 1; }
+    done
+    return 0
+  fi
+  sh scripts/setup-deps.sh
   if [ ! -f Makefile ]; then
     echo "demo: configuring the build (first run)..."
     autoreconf -fi >/dev/null && ./configure --quiet
@@ -88,7 +99,7 @@ while True:
 start_sim() {
   mkdir -p "$DEMO_DIR"
   local port=$DEMO_PORT
-  if port_in_use "$port"; then
+  if [ "$port" != 0 ] && port_in_use "$port"; then
     echo "demo: port $port is busy, using a free port instead"
     port=0
   fi
@@ -115,7 +126,9 @@ start_route53d() {
   fi
   chmod 600 "$key"
   DNS_PORT=$DEMO_DNS_PORT
-  if ! dns_port_free "$DNS_PORT"; then
+  if [ "$DNS_PORT" = 0 ]; then
+    DNS_PORT=$(free_dns_port)
+  elif ! dns_port_free "$DNS_PORT"; then
     echo "demo: DNS port $DNS_PORT is busy, using a free port instead"
     DNS_PORT=$(free_dns_port)
   fi
