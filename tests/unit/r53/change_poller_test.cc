@@ -65,12 +65,15 @@ TEST_F(ChangePollerTest, PollsWithGrowingIntervalsUntilInsync) {
   // Delays: 20, then 40, 80, 80, 80 (capped): about 300 ms in all.
   const auto& t = poll_times_["C1"];
   ASSERT_EQ(t.size(), 5u);
-  EXPECT_GE(t[0] - start, 18);
-  EXPECT_GE(t[1] - t[0], 38);
-  EXPECT_GE(t[2] - t[1], 78);
-  EXPECT_GE(t[3] - t[2], 78);
+  // Lower bounds with 5 ms of slack: libevent schedules a timer from the time cached at the
+  // start of the loop turn, so it may fire a few ms before "interval after the reply" (seen: 37
+  // for 40 on a loaded machine); the points are the growth and the cap, not the millisecond.
+  EXPECT_GE(t[0] - start, 15);
+  EXPECT_GE(t[1] - t[0], 35);
+  EXPECT_GE(t[2] - t[1], 75);
+  EXPECT_GE(t[3] - t[2], 75);
   EXPECT_LT(t[3] - t[2], 150);  // capped, not 160
-  EXPECT_GE(done[0].took_ms, 290);
+  EXPECT_GE(done[0].took_ms, 280);
   EXPECT_LT(done[0].took_ms, 1000);
   EXPECT_EQ(poller.zones_watched(), 0u);
 }
