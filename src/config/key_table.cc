@@ -248,13 +248,72 @@ Status set_user(KeyContext& c, std::string_view v) {
   return {};
 }
 
+// `[aws] endpoint`: http:// or https://, a host (name, IPv4, or [IPv6]), an optional port
+// 1..65535, nothing after the host but an optional "/". Checked here so --check reports it as
+// FILE:LINE; r53/endpoint parses the accepted URL again at start (as it does the environment's).
+// User information is refused without echoing the URL: it may hold a password.
+Status check_endpoint(const std::string& e) {
+  const std::string quoted = "\"" + e + "\"";
+  size_t sep = e.find("://");
+  std::string_view after_scheme = std::string_view(e).substr(sep == std::string::npos ? 0 : sep + 3);
+  if (after_scheme.substr(0, after_scheme.find_first_of("/?#")).find('@') != std::string_view::npos) {
+    return bad("user information (USER@ or USER:PASSWORD@) is not allowed in the URL");
+  }
+  std::string scheme = ascii_lower(e.substr(0, sep == std::string::npos ? 0 : sep));
+  if (sep == std::string::npos || (scheme != "http" && scheme != "https") ||
+      e.find_first_of(" \t") != std::string::npos) {
+    return bad(quoted + " is not an http:// or https:// URL");
+  }
+  std::string_view rest = std::string_view(e).substr(sep + 3);
+  size_t end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, end);
+  std::string_view tail = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+  std::string_view host = authority, port;
+  if (!authority.empty() && authority.front() == '[') {
+    size_t close = authority.find(']');
+    if (close == std::string_view::npos) return bad(quoted + ": \"[\" without \"]\" in the host");
+    host = authority.substr(0, close + 1);
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty() && after.front() != ':') return bad(quoted + ": junk after the [IPv6] host");
+    if (!after.empty()) port = after.substr(1);
+    in6_addr a6;
+    std::string inner(host.substr(1, host.size() - 2));
+    if (inet_pton(AF_INET6, inner.c_str(), &a6) != 1) {
+      return bad(quoted + ": \"" + inner + "\" is not an IPv6 address");
+    }
+  } else {
+    size_t colon = authority.find(':');
+    if (colon != std::string_view::npos) {
+      host = authority.substr(0, colon);
+      port = authority.substr(colon + 1);
+      if (host.empty()) return bad(quoted + " has no host");
+    }
+    if (host.empty()) return bad(quoted + " has no host");
+    if (host.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-") !=
+        std::string_view::npos) {
+      return bad(quoted + ": \"" + std::string(host) + "\" is not a host name or address");
+    }
+  }
+  if (authority.size() > host.size()) {  // a ':' followed
+    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos) {
+      return bad(quoted + ": port \"" + std::string(port) + "\" is not a number in 1..65535");
+    }
+    int p = std::stoi(std::string(port));
+    if (p < 1 || p > 65535) return bad(quoted + ": port " + std::to_string(p) + " is outside 1..65535");
+  }
+  if (!tail.empty() && tail != "/") {
+    const char* what = tail.front() == '?' ? "a query" : tail.front() == '#' ? "a fragment" : "a path";
+    size_t q = tail.find_first_of("?#");
+    if (tail.front() == '/' && q == 1) what = tail[1] == '?' ? "a query" : "a fragment";
+    return bad(quoted + " has " + what + "; nothing but \"/\" may follow the host[:port]");
+  }
+  return {};
+}
+
 Status set_endpoint(KeyContext& c, std::string_view v) {
   std::string e = trim(v);
   if (e.empty()) return {};
-  if ((e.rfind("https://", 0) != 0 && e.rfind("http://", 0) != 0) ||
-      e.find_first_of(" \t") != std::string::npos) {
-    return bad("\"" + e + "\" is not an http:// or https:// URL");
-  }
+  R53D_RETURN_IF_ERROR(check_endpoint(e));
   c.config.aws.endpoint = e;
   return {};
 }
@@ -408,7 +467,8 @@ const std::vector<KeyDef>& key_table() {
       {S::kAws, "endpoint", nullptr, false, false,
        "Route 53 API URL (default: AWS_ENDPOINT_URL_ROUTE_53, AWS_ENDPOINT_URL, the global endpoint)",
        set_endpoint},
-      {S::kAws, "region", nullptr, false, false, "SigV4 signing region (default: from the endpoint)",
+      {S::kAws, "region", nullptr, false, false,
+       "partition, and SigV4 signing region for a custom endpoint (beats AWS_REGION)",
        set_region},
       {S::kAws, "profile", nullptr, false, false, "profile in the shared AWS files (default: AWS_PROFILE)",
        set_profile},

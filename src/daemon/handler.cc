@@ -52,6 +52,16 @@ std::string key_of(const dns::RequestCheck& rc) {
   return "-";
 }
 
+// For log lines: the name of the first question (for UPDATE, the zone section, RFC 2136 §2.3),
+// "-" when there is none, "?" when the message's structure could not be read.
+std::string zone_of(std::span<const uint8_t> wire, const dns::RequestCheck& rc) {
+  if (!rc.scan) return "?";
+  if (rc.header.qdcount == 0) return "-";
+  dns::WireReader r(wire, dns::kHeaderSize);
+  std::vector<uint8_t> name = r.name_canonical();
+  return r.ok() ? dns::name_to_text(name) : "?";
+}
+
 }  // namespace
 
 Status Handler::add_zone(ZoneEntry entry) {
@@ -110,8 +120,10 @@ void Handler::handle(std::span<const uint8_t> wire, const Client& client, Respon
     case dns::RequestAction::kReply:
       if (rc.tsig.result != dns::TsigResult::kOk && rc.tsig.result != dns::TsigResult::kUnsigned)
         ++stats_.tsig_errors;
-      log::notice("client %s: id %u opcode %u: %s", client.text.c_str(), rc.header.id, rc.header.opcode(),
-                  rc.reason.c_str());
+      // One line with client, key name (never the secret), zone, id and the reason, which starts
+      // with the rcode and TSIG error (NOTAUTH/BADKEY, NOTAUTH/BADSIG, NOTAUTH/BADTIME, FORMERR).
+      log::notice("client %s key %s zone %s id %u opcode %u: %s", client.text.c_str(), key_of(rc).c_str(),
+                  zone_of(wire, rc).c_str(), rc.header.id, rc.header.opcode(), rc.reason.c_str());
       respond(std::move(rc.error_reply));
       return;
     case dns::RequestAction::kServe:
@@ -125,8 +137,8 @@ void Handler::handle(std::span<const uint8_t> wire, const Client& client, Respon
   }
   auto pkt = dns::wire_to_pkt(wire);
   if (!pkt.ok()) {
-    log::info("client %s: id %u: unparsable message: %s", client.text.c_str(), rc.header.id,
-              pkt.status().message().c_str());
+    log::info("client %s key %s zone %s id %u: unparsable message: %s", client.text.c_str(),
+              key_of(rc).c_str(), zone_of(wire, rc).c_str(), rc.header.id, pkt.status().message().c_str());
     reply_rcode(wire, rc, dns::kFormErr, respond);
     return;
   }

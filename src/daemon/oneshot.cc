@@ -30,6 +30,11 @@ r53::ApiResult<T> await(loop::EventBase& loop, Start start) {
   return std::move(*out);
 }
 
+// The configuration's warnings, as --check and the daemon's start-up report them.
+void print_warnings(const config::Config& cfg, FILE* err) {
+  for (const std::string& w : cfg.warnings) std::fprintf(err, "route53d: warning: %s\n", w.c_str());
+}
+
 void print_error(FILE* err, const std::string& what, const Status& s) {
   std::fprintf(err, "route53d: %s: %s\n", what.c_str(), s.message().c_str());
 }
@@ -49,7 +54,7 @@ bool looks_like_zone_id(const std::string& text) {
 }
 
 int run_check(const config::Config& cfg, FILE* out, FILE* err) {
-  for (const std::string& w : cfg.warnings) std::fprintf(err, "route53d: warning: %s\n", w.c_str());
+  print_warnings(cfg, err);
   std::fprintf(out, "route53d: %s: configuration OK (%zu zone%s, %zu key%s)\n", cfg.path.c_str(),
                cfg.zones.size(), cfg.zones.size() == 1 ? "" : "s", cfg.keys.size(),
                cfg.keys.size() == 1 ? "" : "s");
@@ -57,6 +62,7 @@ int run_check(const config::Config& cfg, FILE* out, FILE* err) {
 }
 
 int run_list_zones(const config::Config& cfg, const r53::Env& env, FILE* out, FILE* err) {
+  print_warnings(cfg, err);
   loop::EventBase loop;
   auto stack = Route53Stack::create(loop, cfg.aws, env);
   if (!stack.ok()) {
@@ -76,6 +82,7 @@ int run_list_zones(const config::Config& cfg, const r53::Env& env, FILE* out, FI
 
 int run_export(const config::Config& cfg, const r53::Env& env, const std::string& zone_arg,
                FILE* out, FILE* err) {
+  print_warnings(cfg, err);
   loop::EventBase loop;
   auto stack = Route53Stack::create(loop, cfg.aws, env);
   if (!stack.ok()) {

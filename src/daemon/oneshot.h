@@ -1,7 +1,9 @@
 // route53d's one-shot modes: --check, --list-zones, --export ZONE.
 //
 // Each returns the process exit code (daemon/options.h: 0 success, 1 Route 53 or network
-// failure, 2 bad configuration) and writes its result to `out`, problems to `err`. --list-zones
+// failure, 2 bad configuration) and writes its result to `out`, problems to `err`. Each first
+// prints the configuration's warnings to `err` ("route53d: warning: FILE:LINE: reason"), as
+// --check and the daemon's start-up do. --list-zones
 // and --export run on an event loop with the same Route 53 client stack as the daemon.
 #pragma once
 

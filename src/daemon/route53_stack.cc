@@ -8,8 +8,11 @@ namespace r53d::daemon {
 Result<std::unique_ptr<Route53Stack>> Route53Stack::create(loop::EventBase& loop,
                                                           const config::AwsConfig& aws, r53::Env env) {
   if (!aws.profile.empty()) env["AWS_PROFILE"] = aws.profile;
-  std::string region = aws.region.empty() ? r53::shared_config_region(env) : aws.region;
-  auto ep = r53::resolve_endpoint({.endpoint = aws.endpoint, .region = region}, env);
+  auto ep = r53::resolve_endpoint(
+      {.endpoint = aws.endpoint,
+       .region = aws.region,
+       .profile_region = aws.region.empty() ? r53::shared_config_region(env) : ""},
+      env);
   if (!ep.ok()) return ep.status();
 
   std::unique_ptr<Route53Stack> s(new Route53Stack());

@@ -112,9 +112,12 @@ std::string partition_of_region(const std::string& region) {
 
 Result<Endpoint> resolve_endpoint(const EndpointOptions& opts, const Env& env) {
   Endpoint ep;
-  ep.region = env_get(env, "AWS_REGION");
+  // An explicit INI setting beats the environment (as `[aws] endpoint` does); the profile's
+  // region comes after it, as in the AWS SDKs.
+  ep.region = opts.region;
+  if (ep.region.empty()) ep.region = env_get(env, "AWS_REGION");
   if (ep.region.empty()) ep.region = env_get(env, "AWS_DEFAULT_REGION");
-  if (ep.region.empty()) ep.region = opts.region;
+  if (ep.region.empty()) ep.region = opts.profile_region;
   if (ep.region.empty()) ep.region = "us-east-1";
   const Partition& part = partition_for(ep.region);
   ep.partition = std::string(part.name);

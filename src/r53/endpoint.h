@@ -2,8 +2,9 @@
 //
 // Endpoint URL, first found wins: `[aws] endpoint` from the INI, AWS_ENDPOINT_URL_ROUTE_53,
 // AWS_ENDPOINT_URL, else the global endpoint of the partition of the region.
-// Region, first found wins: AWS_REGION, AWS_DEFAULT_REGION, the configured region (INI or AWS
-// config profile, passed in), else us-east-1. For Route 53 the region only picks the partition
+// Region, first found wins: `[aws] region` from the INI (an explicit setting beats the
+// environment, as for the endpoint), AWS_REGION, AWS_DEFAULT_REGION, the region of the AWS config
+// profile (passed in), else us-east-1. For Route 53 the region only picks the partition
 // (aws, aws-cn, aws-us-gov, ...) and, with a custom endpoint, the signing region.
 // Signing region: the partition's fixed region for a known Route 53 host (route53.amazonaws.com
 // -> us-east-1, route53.amazonaws.com.cn -> cn-northwest-1, route53.us-gov.amazonaws.com ->
@@ -29,7 +30,8 @@ namespace r53d::r53 {
 
 struct EndpointOptions {
   std::string endpoint;  // `[aws] endpoint` from the INI; "" when not set
-  std::string region;    // configured region (INI `[aws] region` or AWS profile); "" when not set
+  std::string region;    // `[aws] region` from the INI: wins over the environment; "" when not set
+  std::string profile_region;  // `region` of the AWS config profile: after the environment; ""
 };
 
 struct Endpoint {

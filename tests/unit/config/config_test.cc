@@ -243,6 +243,59 @@ TEST(Config, EveryErrorSaysFileLineReason) {
   for (const Bad& b : kBad) EXPECT_EQ(error_of(b.text), b.error) << b.text;
 }
 
+// Bug: --check accepted any "http://..." endpoint (no host, port 0 or 99999, a path); the
+// daemon only refused it at start. Now each is FILE:LINE: reason at parse time.
+TEST(Config, BadEndpointIsRefusedAtParseTime) {
+  struct Case {
+    const char* url;
+    const char* reason;  // after "t.ini:2: endpoint: "
+  } cases[] = {
+      {"ftp://x", "\"ftp://x\" is not an http:// or https:// URL"},
+      {"127.0.0.1:8053", "\"127.0.0.1:8053\" is not an http:// or https:// URL"},
+      {"http//x", "\"http//x\" is not an http:// or https:// URL"},
+      {"http://", "\"http://\" has no host"},
+      {"https:///x", "\"https:///x\" has no host"},
+      {"http://:8053", "\"http://:8053\" has no host"},
+      {"http://host:", "\"http://host:\": port \"\" is not a number in 1..65535"},
+      {"http://host:http", "\"http://host:http\": port \"http\" is not a number in 1..65535"},
+      {"http://host:-1", "\"http://host:-1\": port \"-1\" is not a number in 1..65535"},
+      {"http://host:0", "\"http://host:0\": port 0 is outside 1..65535"},
+      {"http://host:65536", "\"http://host:65536\": port 65536 is outside 1..65535"},
+      {"http://host:123456", "\"http://host:123456\": port \"123456\" is not a number in 1..65535"},
+      {"http://127.0.0.1:8053/route53",
+       "\"http://127.0.0.1:8053/route53\" has a path; nothing but \"/\" may follow the host[:port]"},
+      {"http://host/?a=1", "\"http://host/?a=1\" has a query; nothing but \"/\" may follow the host[:port]"},
+      {"http://host?a=1", "\"http://host?a=1\" has a query; nothing but \"/\" may follow the host[:port]"},
+      {"http://host#f", "\"http://host#f\" has a fragment; nothing but \"/\" may follow the host[:port]"},
+      {"http://ho_st", "\"http://ho_st\": \"ho_st\" is not a host name or address"},
+      {"http://[::1", "\"http://[::1\": \"[\" without \"]\" in the host"},
+      {"http://[zz::1]:80", "\"http://[zz::1]:80\": \"zz::1\" is not an IPv6 address"},
+      {"http://[::1]x", "\"http://[::1]x\": junk after the [IPv6] host"},
+      {"http://[::1]:0", "\"http://[::1]:0\": port 0 is outside 1..65535"},
+      {"http://user:pw@host", "user information (USER@ or USER:PASSWORD@) is not allowed in the URL"},
+      {"ftp://user:pw@host", "user information (USER@ or USER:PASSWORD@) is not allowed in the URL"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(error_of(std::string("[aws]\nendpoint = ") + c.url + "\n"),
+              std::string("t.ini:2: endpoint: ") + c.reason)
+        << c.url;
+  }
+  // A password in user information is never echoed.
+  EXPECT_EQ(error_of("[aws]\nendpoint = https://me:hunter2pw@route53.amazonaws.com\n").find("hunter2"),
+            std::string::npos);
+}
+
+TEST(Config, GoodEndpointsAreAccepted) {
+  const char* good[] = {"http://127.0.0.1:8053", "http://127.0.0.1:8053/", "https://route53.amazonaws.com",
+                        "HTTPS://Route53.AmazonAWS.com/", "http://localhost:1", "http://localhost:65535",
+                        "http://[::1]:8053", "http://[2001:db8::1]/", "https://[::1]"};
+  for (const char* g : good) {
+    auto c = parse(std::string("[aws]\nendpoint = ") + g + "\n", "t.ini");
+    ASSERT_TRUE(c.ok()) << g << ": " << c.status().to_string();
+    EXPECT_EQ(c->aws.endpoint, g);
+  }
+}
+
 TEST(Config, ReportsAllErrorsInLineOrder) {
   EXPECT_EQ(error_of("[server]\nlog-level = x\n[bogus]\nfoo = 1\n[aws]\nmax-attempts = 0\n"),
             "t.ini:2: log-level: \"x\" is not a level (debug, info, notice, warning, error)\n"

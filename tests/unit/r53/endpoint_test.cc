@@ -37,7 +37,7 @@ TEST(Endpoint, RegionPicksPartitionAndFixedSigningRegion) {
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.region);
-    auto ep = resolve_endpoint({.endpoint = "", .region = c.region}, {});
+    auto ep = resolve_endpoint({.endpoint = "", .region = c.region, .profile_region = ""}, {});
     ASSERT_TRUE(ep.ok());
     EXPECT_EQ(ep->base_url, c.url);
     EXPECT_EQ(ep->signing_region, c.signing);
@@ -46,26 +46,56 @@ TEST(Endpoint, RegionPicksPartitionAndFixedSigningRegion) {
   }
 }
 
-TEST(Endpoint, RegionFromEnvironmentBeforeConfig) {
-  auto ep = resolve_endpoint({.endpoint = "", .region = "us-west-2"},
+// Bug: AWS_REGION and AWS_DEFAULT_REGION beat `[aws] region`; an explicit INI setting now wins
+// over the environment, as `[aws] endpoint` does.
+TEST(Endpoint, IniRegionWinsOverAwsRegionEnv) {
+  Env env = {{"AWS_REGION", "cn-north-1"}, {"AWS_DEFAULT_REGION", "us-gov-east-1"}};
+  auto ep = resolve_endpoint({.endpoint = "", .region = "us-west-2", .profile_region = ""}, env);
+  ASSERT_TRUE(ep.ok());
+  EXPECT_EQ(ep->region, "us-west-2");
+  EXPECT_EQ(ep->partition, "aws");
+  EXPECT_EQ(ep->base_url, "https://route53.amazonaws.com");
+  ep = resolve_endpoint({.endpoint = "", .region = "us-west-2",
+                         .profile_region = ""}, {{"AWS_DEFAULT_REGION", "cn-north-1"}});
+  ASSERT_TRUE(ep.ok());
+  EXPECT_EQ(ep->region, "us-west-2");
+  // With a custom endpoint the INI region is also the signing region.
+  ep = resolve_endpoint({.endpoint = "http://127.0.0.1:8053", .region = "eu-west-1",
+                         .profile_region = ""}, env);
+  ASSERT_TRUE(ep.ok());
+  EXPECT_EQ(ep->signing_region, "eu-west-1");
+  // And it beats the profile's region too.
+  ep = resolve_endpoint({.endpoint = "", .region = "us-west-2",
+                         .profile_region = "cn-north-1"}, {});
+  ASSERT_TRUE(ep.ok());
+  EXPECT_EQ(ep->region, "us-west-2");
+}
+
+TEST(Endpoint, RegionFromEnvironmentBeforeProfile) {
+  auto ep = resolve_endpoint({.endpoint = "", .region = "", .profile_region = "us-west-2"},
                              {{"AWS_REGION", "cn-north-1"}, {"AWS_DEFAULT_REGION", "us-gov-east-1"}});
   ASSERT_TRUE(ep.ok());
   EXPECT_EQ(ep->region, "cn-north-1");
-  ep = resolve_endpoint({.endpoint = "", .region = "us-west-2"},
+  ep = resolve_endpoint({.endpoint = "", .region = "", .profile_region = "us-west-2"},
                         {{"AWS_DEFAULT_REGION", "us-gov-east-1"}});
   ASSERT_TRUE(ep.ok());
   EXPECT_EQ(ep->region, "us-gov-east-1");
   EXPECT_EQ(ep->base_url, "https://route53.us-gov.amazonaws.com");
   // An empty variable counts as unset.
-  ep = resolve_endpoint({.endpoint = "", .region = "us-west-2"}, {{"AWS_REGION", ""}});
+  ep = resolve_endpoint({.endpoint = "", .region = "", .profile_region = "us-west-2"},
+                        {{"AWS_REGION", ""}});
   ASSERT_TRUE(ep.ok());
   EXPECT_EQ(ep->region, "us-west-2");
+  ep = resolve_endpoint({}, {{"AWS_REGION", ""}});
+  ASSERT_TRUE(ep.ok());
+  EXPECT_EQ(ep->region, "us-east-1");
 }
 
 TEST(Endpoint, OverrideOrderConfigThenServiceEnvThenGlobalEnv) {
   Env env = {{"AWS_ENDPOINT_URL_ROUTE_53", "http://127.0.0.1:8053"},
              {"AWS_ENDPOINT_URL", "http://127.0.0.1:9999"}};
-  auto ep = resolve_endpoint({.endpoint = "http://localhost:7000", .region = ""}, env);
+  auto ep = resolve_endpoint({.endpoint = "http://localhost:7000", .region = "",
+                              .profile_region = ""}, env);
   ASSERT_TRUE(ep.ok());
   EXPECT_EQ(ep->base_url, "http://localhost:7000");
   EXPECT_EQ(ep->source, "config");
@@ -83,34 +113,40 @@ TEST(Endpoint, OverrideOrderConfigThenServiceEnvThenGlobalEnv) {
 }
 
 TEST(Endpoint, CustomEndpointSignsWithConfiguredRegion) {
-  auto ep = resolve_endpoint({.endpoint = "http://127.0.0.1:8053", .region = "us-west-2"}, {});
+  auto ep = resolve_endpoint({.endpoint = "http://127.0.0.1:8053", .region = "us-west-2",
+                              .profile_region = ""}, {});
   ASSERT_TRUE(ep.ok());
   EXPECT_EQ(ep->signing_region, "us-west-2");
   ep = resolve_endpoint({}, {{"AWS_ENDPOINT_URL_ROUTE_53", "http://127.0.0.1:8053"},
                              {"AWS_REGION", "eu-central-1"}});
   ASSERT_TRUE(ep.ok());
   EXPECT_EQ(ep->signing_region, "eu-central-1");
-  ep = resolve_endpoint({.endpoint = "http://127.0.0.1:8053", .region = ""}, {});
+  ep = resolve_endpoint({.endpoint = "http://127.0.0.1:8053", .region = "",
+                         .profile_region = ""}, {});
   ASSERT_TRUE(ep.ok());
   EXPECT_EQ(ep->signing_region, "us-east-1");
 }
 
 TEST(Endpoint, KnownHostFixesSigningRegionWhateverTheRegion) {
-  auto ep = resolve_endpoint({.endpoint = "https://route53.amazonaws.com.cn", .region = "us-west-2"}, {});
+  auto ep = resolve_endpoint({.endpoint = "https://route53.amazonaws.com.cn", .region = "us-west-2",
+                              .profile_region = ""}, {});
   ASSERT_TRUE(ep.ok());
   EXPECT_EQ(ep->signing_region, "cn-northwest-1");
-  ep = resolve_endpoint({.endpoint = "https://ROUTE53-FIPS.amazonaws.com/", .region = "eu-west-1"}, {});
+  ep = resolve_endpoint({.endpoint = "https://ROUTE53-FIPS.amazonaws.com/", .region = "eu-west-1",
+                         .profile_region = ""}, {});
   ASSERT_TRUE(ep.ok());
   EXPECT_EQ(ep->host, "route53-fips.amazonaws.com");
   EXPECT_EQ(ep->base_url, "https://route53-fips.amazonaws.com");
   EXPECT_EQ(ep->signing_region, "us-east-1");
-  ep = resolve_endpoint({.endpoint = "https://route53.us-gov.amazonaws.com", .region = ""}, {});
+  ep = resolve_endpoint({.endpoint = "https://route53.us-gov.amazonaws.com", .region = "",
+                         .profile_region = ""}, {});
   ASSERT_TRUE(ep.ok());
   EXPECT_EQ(ep->signing_region, "us-gov-west-1");
 }
 
 TEST(Endpoint, HostHeaderCarriesNonDefaultPort) {
-  auto ep = resolve_endpoint({.endpoint = "http://127.0.0.1:8053/", .region = ""}, {});
+  auto ep = resolve_endpoint({.endpoint = "http://127.0.0.1:8053/", .region = "",
+                              .profile_region = ""}, {});
   ASSERT_TRUE(ep.ok());
   EXPECT_EQ(ep->scheme, "http");
   EXPECT_EQ(ep->host, "127.0.0.1");
@@ -118,16 +154,18 @@ TEST(Endpoint, HostHeaderCarriesNonDefaultPort) {
   EXPECT_EQ(ep->host_header, "127.0.0.1:8053");
   EXPECT_EQ(ep->base_url, "http://127.0.0.1:8053");
 
-  ep = resolve_endpoint({.endpoint = "http://[::1]:8053", .region = ""}, {});
+  ep = resolve_endpoint({.endpoint = "http://[::1]:8053", .region = "", .profile_region = ""}, {});
   ASSERT_TRUE(ep.ok());
   EXPECT_EQ(ep->host_header, "[::1]:8053");
 
-  ep = resolve_endpoint({.endpoint = "http://localhost:80", .region = ""}, {});
+  ep = resolve_endpoint({.endpoint = "http://localhost:80", .region = "",
+                         .profile_region = ""}, {});
   ASSERT_TRUE(ep.ok());
   EXPECT_EQ(ep->host_header, "localhost");
   EXPECT_EQ(ep->port, 80);
 
-  ep = resolve_endpoint({.endpoint = "https://example.test:443/prefix/", .region = ""}, {});
+  ep = resolve_endpoint({.endpoint = "https://example.test:443/prefix/", .region = "",
+                         .profile_region = ""}, {});
   ASSERT_TRUE(ep.ok());
   EXPECT_EQ(ep->host_header, "example.test");
   EXPECT_EQ(ep->path_prefix, "/prefix");
@@ -144,7 +182,7 @@ TEST(Endpoint, BadUrlNamesItsSource) {
     EXPECT_EQ(ep.status().code(), Code::kInvalidArgument);
     EXPECT_EQ(ep.status().message().rfind("AWS_ENDPOINT_URL: ", 0), 0u) << ep.status().message();
   }
-  auto ep = resolve_endpoint({.endpoint = "gopher://x", .region = ""}, {});
+  auto ep = resolve_endpoint({.endpoint = "gopher://x", .region = "", .profile_region = ""}, {});
   ASSERT_FALSE(ep.ok());
   EXPECT_EQ(ep.status().message().rfind("[aws] endpoint: ", 0), 0u);
 }
