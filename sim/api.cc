@@ -237,16 +237,13 @@ ApiResponse Api::list_hosted_zones(const ApiRequest& req) {
                                "A reusable delegation set with the specified ID does not exist."},
                       req);
   }
-  auto page = store_.list_hosted_zones(marker, max_items);
-  if (!page.ok()) return from_error(page.error(), req);
   bool only_private = query_value(req.query, "hostedzonetype") == std::optional<std::string>("PrivateHostedZone");
+  auto page = store_.list_hosted_zones(marker, max_items, only_private);
+  if (!page.ok()) return from_error(page.error(), req);
   pugi::xml_document doc;
   pugi::xml_node out = response_root(doc, "ListHostedZonesResponse");
   pugi::xml_node zones = out.append_child("HostedZones");
-  for (const auto& z : page->zones) {
-    if (only_private && !z.zone.private_zone) continue;
-    r53::append_hosted_zone(zones, z.zone);
-  }
+  for (const auto& z : page->zones) r53::append_hosted_zone(zones, z.zone);
   if (marker) text_child(out, "Marker", page->marker);
   text_child(out, "IsTruncated", page->is_truncated ? "true" : "false");
   if (page->is_truncated) text_child(out, "NextMarker", page->next_marker);

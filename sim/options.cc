@@ -76,8 +76,8 @@ bool valid_zone_id(const std::string& id) {
 
 }  // namespace
 
-Result<FaultSpec> parse_fault_spec(const std::string& spec) {
-  FaultSpec f;
+Result<FaultSpec> parse_fault_spec(const std::string& spec, const FaultSpec& base) {
+  FaultSpec f = base;
   size_t pos = 0;
   if (spec.empty()) return Status::invalid_argument("--fault: empty specification");
   while (pos <= spec.size()) {
@@ -195,7 +195,8 @@ Result<Options> parse_options(int argc, const char* const* argv) {
       o.state_file = val;
     } else if (arg == "--fault") {
       R53D_RETURN_IF_ERROR(need());
-      auto f = parse_fault_spec(val);
+      // Repeated --fault options merge: the keys of a later one override, the others stay.
+      auto f = parse_fault_spec(val, o.faults);
       if (!f.ok()) return f.status();
       o.faults = *f;
     } else if (arg == "--seed") {
@@ -230,7 +231,8 @@ A local Amazon Route 53 API (2013-04-01, REST/XML) for tests, benchmarks and dem
   --state FILE              load state from FILE if it exists, save it after every change
   --fault SPEC              inject faults: throttle=P,error=P,error500=P,error503=P,reset=P,
                             lost=P,latency=MS (P a probability 0..1, each drawn per request;
-                            lost: carry the request out, then reset instead of answering)
+                            lost: carry the request out, then reset instead of answering);
+                            repeatable: later keys override earlier ones, others are kept
   --seed N                  seed of the fault-injection random source
   --quiet                   no log line per request
   --help                    this text

@@ -59,7 +59,10 @@ struct Options {
 // Parses argv. "--help" gives Options{help=true}. Errors are kInvalidArgument with a message
 // naming the option ("--rate: not a number: x").
 Result<Options> parse_options(int argc, const char* const* argv);
-Result<FaultSpec> parse_fault_spec(const std::string& spec);
+// Parses SPEC on top of BASE: the keys SPEC names are set ("error" sets both error500 and
+// error503), every other field keeps BASE's value. So "--fault throttle=0.5 --fault latency=20"
+// sets both, and "--fault error=0.2 --fault error500=0" leaves error503 at 0.1.
+Result<FaultSpec> parse_fault_spec(const std::string& spec, const FaultSpec& base = {});
 
 // The --help text.
 const char* usage_text();

@@ -225,14 +225,20 @@ std::vector<std::string> Store::zone_ids() const {
 }
 
 ApiResult<ZoneListPage> Store::list_hosted_zones(const std::optional<std::string>& marker,
-                                                 const std::optional<std::string>& max_items) const {
+                                                 const std::optional<std::string>& max_items,
+                                                 bool only_private) const {
   auto max = parse_max_items(max_items, 100, 100);
   if (!max) return invalid_input("Invalid value for maxitems: " + max_items.value_or(""));
   ZoneListPage page;
   page.marker = marker.value_or("");
   page.max_items = max_items_echo(max_items, 100);
   auto it = marker ? zones_.lower_bound(r53::bare_id(*marker)) : zones_.begin();
-  for (; it != zones_.end() && page.zones.size() < *max; ++it) page.zones.push_back(view_of(*it->second));
+  auto skip = [&] {
+    while (only_private && it != zones_.end() && !it->second->private_zone) ++it;
+  };
+  for (skip(); it != zones_.end() && page.zones.size() < *max; ++it, skip()) {
+    page.zones.push_back(view_of(*it->second));
+  }
   if (it != zones_.end()) {
     page.is_truncated = true;
     page.next_marker = it->first;

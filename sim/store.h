@@ -162,10 +162,13 @@ class Store {
   // Bare IDs of every zone, in ListHostedZones order (by ID).
   std::vector<std::string> zone_ids() const;
 
-  // ListHostedZones (order: by ID). marker = bare ID of the first zone to return; max_items
-  // "1".."100" (larger: capped at 100). Errors: InvalidInput (bad maxitems or unknown marker).
+  // ListHostedZones (order: by ID). marker = bare ID of the first zone to return (an unknown
+  // one starts at the next ID); max_items "1".."100" (larger: capped at 100). only_private
+  // (hostedzonetype=PrivateHostedZone): the other zones are skipped before paging, so pages
+  // stay full and NextMarker names a private zone. Errors: InvalidInput (bad maxitems).
   ApiResult<ZoneListPage> list_hosted_zones(const std::optional<std::string>& marker,
-                                            const std::optional<std::string>& max_items) const;
+                                            const std::optional<std::string>& max_items,
+                                            bool only_private = false) const;
 
   // ListHostedZonesByName: positional (not a filter), ordered by reversed name then ID.
   // Errors: InvalidInput (hostedzoneid without dnsname, bad maxitems), InvalidDomainName.

@@ -67,6 +67,45 @@ TEST(SimOptions, LostFault) {
   EXPECT_NE(unknown.status().message().find("lost"), std::string::npos) << unknown.status().message();
 }
 
+TEST(SimOptions, RepeatedFaultOptionsMerge) {
+  auto o = parse({"--listen", "127.0.0.1:1", "--fault", "throttle=0.5", "--fault", "latency=20"});
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_DOUBLE_EQ(o->faults.throttle_p, 0.5);
+  EXPECT_EQ(o->faults.latency_ms, 20);
+
+  // A later key overrides, the other keys of the earlier options are kept; "error" sets both
+  // halves, a later "error500" only its own; the inline form merges the same way.
+  o = parse({"--listen", "127.0.0.1:1", "--fault", "throttle=0.5,reset=0.1,error=0.4", "--fault",
+             "throttle=0.2,latency=20", "--fault=error500=0,lost=0.3"});
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_DOUBLE_EQ(o->faults.throttle_p, 0.2);
+  EXPECT_DOUBLE_EQ(o->faults.reset_p, 0.1);
+  EXPECT_DOUBLE_EQ(o->faults.error500_p, 0);
+  EXPECT_DOUBLE_EQ(o->faults.error503_p, 0.2);
+  EXPECT_DOUBLE_EQ(o->faults.lost_p, 0.3);
+  EXPECT_EQ(o->faults.latency_ms, 20);
+
+  // Setting a key to 0 later turns that fault off.
+  o = parse({"--listen", "127.0.0.1:1", "--fault", "reset=1", "--fault", "reset=0"});
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_FALSE(o->faults.any());
+
+  // A bad later option is still an error, whatever came before.
+  o = parse({"--listen", "127.0.0.1:1", "--fault", "throttle=0.5", "--fault", "throttle=2"});
+  ASSERT_FALSE(o.ok());
+  EXPECT_NE(o.status().message().find("--fault throttle: 2 is out of range"), std::string::npos)
+      << o.status().message();
+
+  // The parser itself: base fields survive unless named.
+  FaultSpec base;
+  base.latency_ms = 7;
+  base.reset_p = 0.25;
+  auto f = parse_fault_spec("reset=0.5", base);
+  ASSERT_TRUE(f.ok());
+  EXPECT_DOUBLE_EQ(f->reset_p, 0.5);
+  EXPECT_EQ(f->latency_ms, 7);
+}
+
 TEST(SimOptions, HelpNeedsNothingElse) {
   auto o = parse({"--help"});
   ASSERT_TRUE(o.ok());

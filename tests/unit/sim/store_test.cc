@@ -167,6 +167,40 @@ TEST_F(StoreTest, ListHostedZonesPages) {
   EXPECT_EQ(store_.list_hosted_zones({}, std::string("x")).error().code, "InvalidInput");
 }
 
+TEST_F(StoreTest, ListHostedZonesOnlyPrivatePagesOverPrivateZonesOnly) {
+  // 10 more zones, every third private: pages of 2 hold 2 private zones each, NextMarker names
+  // a private zone, and the walk sees exactly the private ones.
+  std::set<std::string> want;
+  for (int i = 0; i < 10; ++i) {
+    auto z = store_.create_hosted_zone({.name = "p" + std::to_string(i) + ".org",
+                                        .caller_reference = "p" + std::to_string(i),
+                                        .private_zone = i % 3 == 0},
+                                       kNow);
+    ASSERT_TRUE(z.ok());
+    if (i % 3 == 0) want.insert(z->view.zone.id);
+  }
+  ASSERT_EQ(want.size(), 4u);
+  std::set<std::string> seen;
+  std::optional<std::string> marker;
+  std::vector<size_t> sizes;
+  while (true) {
+    auto p = store_.list_hosted_zones(marker, std::string("2"), true);
+    ASSERT_TRUE(p.ok());
+    sizes.push_back(p->zones.size());
+    for (const auto& z : p->zones) {
+      EXPECT_TRUE(z.zone.private_zone) << z.zone.name;
+      EXPECT_TRUE(seen.insert(z.zone.id).second);
+    }
+    if (!p->is_truncated) break;
+    ASSERT_TRUE(store_.get_hosted_zone(p->next_marker)->zone.private_zone) << p->next_marker;
+    marker = p->next_marker;
+    ASSERT_LT(sizes.size(), 10u);
+  }
+  EXPECT_EQ(seen, want);
+  EXPECT_EQ(sizes, (std::vector<size_t>{2, 2}));
+  EXPECT_EQ(store_.list_hosted_zones({}, {}, false)->zones.size(), 11u);
+}
+
 TEST_F(StoreTest, ListHostedZonesByNameIsPositional) {
   for (const char* n : {"b.example.com", "a.net", "zzz.com", "example.org"}) {
     ASSERT_TRUE(store_.create_hosted_zone({.name = n, .caller_reference = n}, kNow).ok());
