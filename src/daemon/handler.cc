@@ -185,16 +185,8 @@ void Handler::handle_query(std::span<const uint8_t> wire, const dns::RequestChec
   ldns_pkt_rcode rcode = LDNS_RCODE_NOERROR;
   if (!at_apex && z->entry.committer) {
     const zone::Mirror& m = z->entry.committer->mirror();
-    bool exists = m.has_name(qname);
-    if (!exists) {
-      // An empty non-terminal exists too (RFC 8020): NODATA, not NXDOMAIN.
-      for (const auto& n : m.names())
-        if (n.is_at_or_below(qname)) {
-          exists = true;
-          break;
-        }
-    }
-    if (!exists) rcode = LDNS_RCODE_NXDOMAIN;
+    // An empty non-terminal exists too (RFC 8020): NODATA, not NXDOMAIN.
+    if (!m.name_exists(qname)) rcode = LDNS_RCODE_NXDOMAIN;
   }
   dns::PktPtr r(ldns_pkt_new());
   ldns_pkt_set_id(r.get(), rc.header.id);

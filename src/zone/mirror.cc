@@ -47,6 +47,7 @@ Result<Mirror> Mirror::load(const Name& apex, std::vector<r53::RecordSet> sets) 
       return Status::invalid_argument("record set " + key.owner.to_text() + " is outside zone " + apex.to_text());
   m.sets_ = std::move(*grouped);
   R53D_RETURN_IF_ERROR(m.check_soa());
+  m.recount_owners();
   return m;
 }
 
@@ -76,6 +77,45 @@ bool Mirror::has_name(const Name& owner) const {
   return it != sets_.end() && it->first.owner == owner;
 }
 
+bool Mirror::name_exists(const Name& name) const {
+  return has_name(name) || below_.count(name.wire()) > 0;
+}
+
+std::vector<std::string> Mirror::between_apex(const Name& owner) const {
+  std::vector<std::string> out;
+  const std::string& w = owner.wire();
+  const size_t apex_len = apex_.wire().size();
+  size_t pos = 0;
+  // Step past one label at a time; stop at the apex (owners are at or below it).
+  while (pos < w.size() && w[pos] != 0) {
+    pos += 1 + static_cast<unsigned char>(w[pos]);
+    if (w.size() - pos <= apex_len) break;
+    out.push_back(w.substr(pos));
+  }
+  return out;
+}
+
+void Mirror::count_owner(const Name& owner, int delta) {
+  for (auto& suffix : between_apex(owner)) {
+    if (delta > 0) {
+      ++below_[suffix];
+    } else {
+      auto it = below_.find(suffix);
+      if (it != below_.end() && --it->second == 0) below_.erase(it);
+    }
+  }
+}
+
+void Mirror::recount_owners() {
+  below_.clear();
+  const Name* last = nullptr;
+  for (const auto& [key, set] : sets_) {
+    if (last && *last == key.owner) continue;
+    last = &key.owner;
+    count_owner(key.owner, +1);
+  }
+}
+
 std::vector<Name> Mirror::names() const {
   std::vector<Name> out;
   for (const auto& [key, set] : sets_)
@@ -95,10 +135,13 @@ Status Mirror::commit(const Batch& batch) {
                                          type_to_r53(s.key.type) + " changed since the batch was built");
   }
   for (const auto& s : batch.swaps) {
+    bool had = has_name(s.key.owner);
     if (s.after)
       sets_[s.key] = s.after;
     else
       sets_.erase(s.key);
+    bool has = has_name(s.key.owner);
+    if (had != has) count_owner(s.key.owner, has ? +1 : -1);
   }
   Status st = check_soa();
   (void)st;  // every batch carries an SOA swap to a simple SOA, so this cannot fail
@@ -146,6 +189,7 @@ Status Mirror::reload_names(const std::vector<Name>& names, const std::vector<r5
     std::swap(sets_, next);  // restore (check_soa left soa_ as it was)
     return st;
   }
+  recount_owners();
   if (!soa_->same_data(*old_soa)) {
     // The zone moved on since the mirror was last verified: only what was just read is current.
     all_fresh_ = false;

@@ -47,6 +47,8 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "r53/model.h"
@@ -71,6 +73,10 @@ class Mirror {
   // Every RRset owned by `owner` (any order is by type number).
   std::vector<RRset::Ptr> at_name(const Name& owner) const;
   bool has_name(const Name& owner) const;
+  // `name` owns an RRset or is an empty non-terminal (a name with none whose descendants have
+  // some; RFC 8020: NODATA, not NXDOMAIN). O(log n): the mirror counts, for every name strictly
+  // between an owner and the apex, the owners below it.
+  bool name_exists(const Name& name) const;
   // Every owner name with at least one RRset, each once.
   std::vector<Name> names() const;
   size_t rrset_count() const { return sets_.size(); }
@@ -103,12 +109,19 @@ class Mirror {
  private:
   Mirror() = default;
   Status check_soa();
+  // The strict ancestors of `owner` below the apex, as canonical wire suffixes.
+  std::vector<std::string> between_apex(const Name& owner) const;
+  void count_owner(const Name& owner, int delta);
+  void recount_owners();
   Name apex_;
   std::map<Key, RRset::Ptr> sets_;
   RRset::Ptr soa_;
   uint64_t generation_ = 0;
   bool all_fresh_ = true;
   std::set<Name> fresh_;  // when !all_fresh_: the names read since the SOA last moved
+  // Wire form of each empty-or-not interior name (strictly between an owner and the apex) ->
+  // number of owner names below it; an entry is gone when its count drops to 0.
+  std::unordered_map<std::string, uint32_t> below_;
 };
 
 // Groups RecordSets by (name, type) into RRsets (helper of load and reload_names).

@@ -361,6 +361,55 @@ TEST(Mirror, ReloadNamesReplacesOnlyThoseNames) {
   EXPECT_EQ(m.generation(), 1u);
 }
 
+// Was: an SOA query below the apex scanned every owner name of the zone (Mirror::names(), a copy
+// of up to 100,000 names per query) to tell an empty non-terminal from NXDOMAIN.
+TEST(Mirror, NameExistsKnowsEmptyNonTerminalsThroughCommitsAndReloads) {
+  Mirror m = testing::load_example();
+  EXPECT_TRUE(m.name_exists(N("example.com")));
+  EXPECT_TRUE(m.name_exists(N("a.b.example.com")));
+  EXPECT_TRUE(m.name_exists(N("B.example.com")));     // empty non-terminal, any case
+  EXPECT_TRUE(m.name_exists(N("wild.example.com")));  // above the wildcard owner
+  EXPECT_FALSE(m.name_exists(N("c.b.example.com")));
+  EXPECT_FALSE(m.name_exists(N("x.a.b.example.com")));
+  EXPECT_FALSE(m.name_exists(N("nope.example.com")));
+  EXPECT_FALSE(m.name_exists(N("com")));  // above the apex: not the mirror's to say
+  // Two owners below one empty non-terminal; a third level deep.
+  WorkingCopy wc(m);
+  wc.put(add_rr(wc, "c.b.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5"));
+  wc.put(add_rr(wc, "x.y.z.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.6"));
+  ASSERT_TRUE(m.commit(diff(wc)).ok());
+  EXPECT_TRUE(m.name_exists(N("c.b.example.com")));
+  EXPECT_TRUE(m.name_exists(N("y.z.example.com")));
+  EXPECT_TRUE(m.name_exists(N("z.example.com")));
+  // Deleting one owner below b. keeps b.; deleting the last one takes it away.
+  WorkingCopy wc2(m);
+  wc2.erase(N("a.b.example.com"), LDNS_RR_TYPE_A);
+  wc2.erase(N("x.y.z.example.com"), LDNS_RR_TYPE_A);
+  ASSERT_TRUE(m.commit(diff(wc2)).ok());
+  EXPECT_FALSE(m.name_exists(N("a.b.example.com")));
+  EXPECT_TRUE(m.name_exists(N("b.example.com")));
+  EXPECT_FALSE(m.name_exists(N("y.z.example.com")));
+  EXPECT_FALSE(m.name_exists(N("z.example.com")));
+  // A second type at an owner, then removing one of its two types: the owner stays counted once.
+  WorkingCopy wc3(m);
+  wc3.put(add_rr(wc3, "c.b.example.com", LDNS_RR_TYPE_TXT, 60, "\"t\""));
+  ASSERT_TRUE(m.commit(diff(wc3)).ok());
+  WorkingCopy wc4(m);
+  wc4.erase(N("c.b.example.com"), LDNS_RR_TYPE_TXT);
+  ASSERT_TRUE(m.commit(diff(wc4)).ok());
+  EXPECT_TRUE(m.name_exists(N("b.example.com")));
+  WorkingCopy wc5(m);
+  wc5.erase(N("c.b.example.com"), LDNS_RR_TYPE_A);
+  ASSERT_TRUE(m.commit(diff(wc5)).ok());
+  EXPECT_FALSE(m.name_exists(N("b.example.com")));
+  // A re-read that finds a name another writer created brings its ancestors with it.
+  std::vector<r53::RecordSet> fresh = {rs("q.p.example.com.", "A", 60, {"192.0.2.7"})};
+  ASSERT_TRUE(m.reload_names({N("q.p.example.com")}, fresh).ok());
+  EXPECT_TRUE(m.name_exists(N("p.example.com")));
+  ASSERT_TRUE(m.reload_names({N("q.p.example.com")}, {}).ok());
+  EXPECT_FALSE(m.name_exists(N("p.example.com")));
+}
+
 TEST(Mirror, StaleBatchAfterReloadIsRefused) {
   Mirror m = testing::load_example();
   WorkingCopy wc(m);
