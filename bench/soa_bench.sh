@@ -9,38 +9,18 @@
 #
 #   bench/soa_bench.sh [N]          env: DURATION=5 CLIENTS=10 OUTSTANDING=100 KEEP=1 ROUTE53D_OLD=
 set -u
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-SIM=${ROUTE53_SIM:-$TOP/route53-sim}
-R53D=${ROUTE53D:-$TOP/route53d}
 OLD=${ROUTE53D_OLD:-}
 N=${1:-100000}
 DURATION=${DURATION:-5}
 CLIENTS=${CLIENTS:-10}
 OUTSTANDING=${OUTSTANDING:-100}
-TMP=$(mktemp -d /tmp/soa-bench.XXXXXX)
-export AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench-secret AWS_DEFAULT_REGION=us-east-1
-export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; [ -n "${KEEP:-}" ] && echo "files kept in $TMP" || rm -rf "$TMP"; }
-trap cleanup EXIT
-die() { echo "soa_bench: $*" >&2; exit 1; }
-free_port() {
-  /usr/bin/python3 -c 'import socket
-while True:
-    t=socket.socket(); t.bind(("127.0.0.1",0)); p=t.getsockname()[1]; u=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)
-    try: u.bind(("127.0.0.1",p)); print(p); break
-    except OSError: pass
-    finally: u.close(); t.close()'
-}
+BENCH=soa_bench
+. "$(dirname "$0")/benchlib.sh"
 command -v dnsperf >/dev/null || die "dnsperf not installed"
 [ -x "$R53D" ] && [ -x "$SIM" ] || die "build first (make)"
 
 # route53-sim without rate limiting, loaded with N A records in batches of 1,000.
-"$SIM" --listen 127.0.0.1:0 --rate 0 --quiet --zone example.com=ZSOABENCH >"$TMP/sim.out" 2>"$TMP/sim.log" &
-PIDS+=($!)
-for _ in $(seq 200); do grep -q '^listening on' "$TMP/sim.out" && break; sleep 0.05; done
-SIMPORT=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$TMP/sim.out")
-[ -n "$SIMPORT" ] || die "route53-sim did not start: $(cat "$TMP/sim.log")"
+start_sim sim --rate 0 --zone example.com=ZSOABENCH
 /usr/bin/python3 - "$SIMPORT" "$N" "$TMP/named.zone" <<'PY' || die "loading the zone failed"
 import http.client, sys
 port, n, zone_file = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
@@ -85,12 +65,7 @@ secret-access-key = $AWS_SECRET_ACCESS_KEY
 requests-per-second = 50
 [zone example.com]
 EOF
-  chmod 600 "$TMP/$1.ini"
-  "$2" -c "$TMP/$1.ini" 2>"$TMP/$1.log" &
-  PIDS+=($!)
-  R53D_PID=$!
-  for _ in $(seq 1200); do grep -q 'route53d ready' "$TMP/$1.log" && break; sleep 0.05; done
-  grep -q 'route53d ready' "$TMP/$1.log" || die "$2 did not start: $(tail -3 "$TMP/$1.log")"
+  launch_r53d "$1" "$2"
 }
 # perf port datafile -> "qps rcodes"
 perf() {

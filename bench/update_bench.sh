@@ -14,37 +14,12 @@
 # 208 KB UDP receive buffer of the server socket (route53d and named alike) and dnsperf counts
 # the dropped ones as lost.
 set -u
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-SIM=${ROUTE53_SIM:-$TOP/route53-sim}
-R53D=${ROUTE53D:-$TOP/route53d}
 N=${1:-10000}
 CLIENTS=${CLIENTS:-50}
 OUTSTANDING=${OUTSTANDING:-2000}
 SINGLE=${SINGLE:-40}
-TMP=$(mktemp -d /tmp/update-bench.XXXXXX)
-export AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench-secret AWS_DEFAULT_REGION=us-east-1
-export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; [ -n "${KEEP:-}" ] && echo "files kept in $TMP" || rm -rf "$TMP"; }
-trap cleanup EXIT
-die() { echo "update_bench: $*" >&2; exit 1; }
-free_port() {
-  /usr/bin/python3 -c 'import socket
-while True:
-    t=socket.socket(); t.bind(("127.0.0.1",0)); p=t.getsockname()[1]; u=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)
-    try: u.bind(("127.0.0.1",p)); print(p); break
-    except OSError: pass
-    finally: u.close(); t.close()'
-}
-start_sim() {  # name, args -> SIMPORT
-  local name=$1; shift
-  "$SIM" --listen 127.0.0.1:0 --credentials "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" --quiet \
-    --zone example.com=ZBENCH "$@" >"$TMP/$name.out" 2>"$TMP/$name.log" &
-  PIDS+=($!)
-  for _ in $(seq 200); do grep -q '^listening on' "$TMP/$name.out" && break; sleep 0.05; done
-  SIMPORT=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$TMP/$name.out")
-  [ -n "$SIMPORT" ] || die "route53-sim did not start: $(cat "$TMP/$name.log")"
-}
+BENCH=update_bench
+. "$(dirname "$0")/benchlib.sh"
 start_r53d() {  # name simport -> PORT
   PORT=$(free_port)
   cat >"$TMP/$1.ini" <<EOF
@@ -61,12 +36,7 @@ requests-per-second = 5
 [zone example.com]
 allow-update = key bench-key
 EOF
-  chmod 600 "$TMP/$1.ini"
-  : >"$TMP/$1.r53d.log"
-  "$R53D" -c "$TMP/$1.ini" 2>"$TMP/$1.r53d.log" &
-  PIDS+=($!)
-  for _ in $(seq 400); do grep -q 'route53d ready' "$TMP/$1.r53d.log" && break; sleep 0.05; done
-  grep -q 'route53d ready' "$TMP/$1.r53d.log" || die "route53d did not start: $(tail "$TMP/$1.r53d.log")"
+  launch_r53d "$1" "$R53D"
 }
 # run_dnsperf label port datafile clients outstanding [extra] -> $TMP/label.perf (verbose output)
 run_dnsperf() {
@@ -107,7 +77,7 @@ echo "update_bench: $N single-record UPDATEs to distinct names, dnsperf -c $CLIE
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
 
 # 1. route53d -> route53-sim --rate 5.
-start_sim sim --rate 5 --insync-after 2
+start_sim sim --credentials "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" --zone example.com=ZBENCH --rate 5 --insync-after 2
 start_r53d main "$SIMPORT"
 run_dnsperf r53d "$PORT" "$TMP/updates.txt" "$CLIENTS" "$OUTSTANDING"
 read -r R_QPS R_P50 R_P99 R_OK R_ALL R_OTHER < <(summary r53d)
@@ -127,7 +97,7 @@ PY
 )
 
 # 2. single client, one at a time, below the rate limit, sim adding 20 ms to every call.
-start_sim single --rate 5 --insync-after 2 --fault latency=20
+start_sim single --credentials "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" --zone example.com=ZBENCH --rate 5 --insync-after 2 --fault latency=20
 start_r53d single "$SIMPORT"
 run_dnsperf single "$PORT" "$TMP/single.txt" 1 1 -Q 4
 read -r S_QPS S_P50 S_P99 S_OK S_ALL S_OTHER < <(summary single)
