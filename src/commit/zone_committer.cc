@@ -1,13 +1,14 @@
-// Group commit for one hosted zone: queue, working copy, compare-and-swap batch, split on reject.
+// The commit pipeline of one hosted zone: queue, working copy, compare-and-swap batches, pushes
+// under the push lock, split on reject.
 #include "commit/zone_committer.h"
 
 #include <algorithm>
 #include <set>
-#include <string_view>
 
-#include "util/crypto.h"
+#include "r53/names.h"
 #include "util/log.h"
 #include "zone/codec.h"
+#include "zone/soa.h"
 
 namespace r53d::commit {
 
@@ -20,72 +21,132 @@ int64_t cas_backoff_ms(int losses, int64_t base_ms, int64_t cap_ms, double u) {
   return std::min(window, static_cast<int64_t>(u * static_cast<double>(window)));
 }
 
+Result<std::vector<std::vector<size_t>>> plan_requests(const std::vector<zone::ChangeGroup>& groups,
+                                                       zone::BatchSize reserve) {
+  std::vector<std::vector<size_t>> out;
+  zone::BatchSize cur = reserve;
+  for (size_t i = 0; i < groups.size(); ++i) {
+    zone::BatchSize alone = reserve;
+    alone += groups[i].size;
+    if (!alone.fits())
+      return Status::resource_exhausted(groups[i].owner.to_text() + ": its changes (" +
+                                        std::to_string(groups[i].size.records) + " records, " +
+                                        std::to_string(groups[i].size.chars) +
+                                        " characters) are larger than one Route 53 request");
+    zone::BatchSize next = cur;
+    next += groups[i].size;
+    if (out.empty() || !next.fits()) {
+      out.emplace_back();
+      cur = alone;
+    } else {
+      cur = next;
+    }
+    out.back().push_back(i);
+  }
+  return out;
+}
+
+const char* ZoneCommitter::state_name(State s) {
+  switch (s) {
+    case State::kIdle: return "idle";
+    case State::kPacing: return "pacing";
+    case State::kSending: return "sending";
+    case State::kBackingOff: return "backing-off";
+    case State::kRereading: return "re-reading";
+    case State::kLockWait: return "lock-wait";
+  }
+  return "?";
+}
+
 ZoneCommitter::ZoneCommitter(loop::EventBase& loop, zone::Mirror mirror, std::string zone_id,
                              ZoneBackend& backend, CommitterOptions options)
     : loop_(loop),
       mirror_(std::move(mirror)),
       zone_id_(std::move(zone_id)),
       backend_(backend),
-      options_(options),
+      options_(std::move(options)),
       pace_timer_(loop, [this] {
         paced_ = true;
+        set_state(State::kIdle, "rate-limit token due");
         kick();
       }),
       cas_timer_(loop, [this] {
-        if (!reload_) {  // abandoned at shutdown while backing off
-          reloading_ = false;
+        if (!flight_) {  // abandoned at shutdown while backing off
+          set_state(State::kIdle, "abandoned");
           kick();
           return;
         }
-        reload_then_retry(reload_->reread);
+        reread_then_retry();
+      }),
+      lock_timer_(loop, [this] {
+        std::weak_ptr<bool> alive = alive_;
+        backend_.read_names(zone_id_, {mirror_.apex()}, [this, alive](Result<std::vector<r53::RecordSet>> sets) {
+          if (auto p = alive.lock(); !p || !*p) return;
+          Status s = sets.status();
+          if (s.ok()) s = mirror_.reload_names({mirror_.apex()}, *sets);
+          if (!s.ok())
+            log::warning("zone %s: re-reading the apex while waiting for a push lock failed: %s", zone_name().c_str(),
+                         s.to_string().c_str());
+          set_state(State::kIdle, "looked at the push lock again");
+          kick();
+        });
       }),
       alive_(std::make_shared<bool>(true)) {
   if (!options_.rng) options_.rng = make_system_rng();
+  // Tokens only need to differ from another writer's: not drawn from options_.rng, whose draws
+  // tests count.
+  token_ = static_cast<uint32_t>(make_system_rng()() * 16777216.0);
 }
 
 ZoneCommitter::~ZoneCommitter() { *alive_ = false; }
 
-void ZoneCommitter::submit(UpdateRequest req, AnswerFn done) {
+void ZoneCommitter::set_state(State next, const char* why) {
+  if (next == state_) return;
+  log::debug("zone %s: commit %s -> %s (%s)", zone_name().c_str(), state_name(state_), state_name(next), why);
+  state_ = next;
+}
+
+uint32_t ZoneCommitter::next_token() { return token_ = (token_ + 1) & ~zone::kSoaLockMask; }
+
+void ZoneCommitter::submit(std::unique_ptr<Edit> edit, AnswerFn done) {
   ++stats_.submitted;
   prune_answered();
-  // RFC 2136 clients retransmit the identical message (same ID, same TSIG time and MAC).
-  // The digest first: map lookups then differ in the first octets instead of after a long
-  // shared "127.0.0.1#" prefix.
-  std::string key = sha256(std::string_view(reinterpret_cast<const char*>(req.wire.data()), req.wire.size())) +
-                    "|" + req.client + "|" + std::to_string(req.id);
+  std::string key = edit->dedup_key();
   std::weak_ptr<bool> alive = alive_;
-  auto later = [this, alive](AnswerFn fn, UpdateAnswer a) {
+  auto later = [this, alive](AnswerFn fn, EditAnswer a) {
     loop_.defer([alive, fn = std::move(fn), a = std::move(a)] {
       if (auto p = alive.lock(); p && *p) fn(a);
     });
   };
-  if (auto it = pending_by_key_.find(key); it != pending_by_key_.end()) {
-    ++stats_.duplicates;
-    log::debug("zone %s: UPDATE id %u from %s is a retransmission; joins the one waiting",
-               zone_name().c_str(), req.id, req.client.c_str());
-    it->second->waiters.push_back(std::move(done));
-    return;
-  }
-  if (auto it = answered_.find(key); it != answered_.end()) {
-    ++stats_.duplicates;
-    UpdateAnswer a = it->second.answer;
-    a.replayed = true;
-    later(std::move(done), std::move(a));
-    return;
+  if (!key.empty()) {
+    if (auto it = pending_by_key_.find(key); it != pending_by_key_.end()) {
+      ++stats_.duplicates;
+      log::debug("zone %s: %s is a retransmission; joins the one waiting", zone_name().c_str(),
+                 edit->describe().c_str());
+      it->second->waiters.push_back(std::move(done));
+      return;
+    }
+    if (auto it = answered_.find(key); it != answered_.end()) {
+      ++stats_.duplicates;
+      EditAnswer a = it->second.answer;
+      a.replayed = true;
+      later(std::move(done), std::move(a));
+      return;
+    }
   }
   if (!accepting_) {
-    later(std::move(done), UpdateAnswer{LDNS_RCODE_SERVFAIL, "shutting down", false});
+    later(std::move(done), EditAnswer{LDNS_RCODE_SERVFAIL, "shutting down"});
     return;
   }
   if (queue_.size() >= options_.max_queue) {
-    later(std::move(done), UpdateAnswer{LDNS_RCODE_SERVFAIL, "commit queue full", false});
+    later(std::move(done), EditAnswer{LDNS_RCODE_SERVFAIL, "commit queue full"});
     return;
   }
   auto p = std::make_unique<Pending>();
-  p->req = std::move(req);
+  p->edit = std::move(edit);
   p->dedup_key = std::move(key);
   p->waiters.push_back(std::move(done));
-  pending_by_key_[p->dedup_key] = p.get();
+  if (!p->dedup_key.empty()) pending_by_key_[p->dedup_key] = p.get();
   queue_.push_back(std::move(p));
   schedule_kick();
 }
@@ -104,11 +165,12 @@ void ZoneCommitter::schedule_kick() {
 }
 
 void ZoneCommitter::kick() {
-  while (!in_flight_ && !reloading_ && !queue_.empty()) {
-    if (pace_timer_.pending()) return;
+  while (state_ == State::kIdle && !queue_.empty()) {
+    if (lock_holds_us_up()) return;
     if (!paced_ && accepting_) {
       int64_t delay = backend_.send_delay_ms(zone_id_);
       if (delay > 0) {
+        set_state(State::kPacing, "waiting for a rate-limit token");
         pace_timer_.start_once(delay);
         return;
       }
@@ -118,15 +180,52 @@ void ZoneCommitter::kick() {
   }
 }
 
+bool ZoneCommitter::lock_holds_us_up() {
+  zone::RRset::Ptr soa = mirror_.find(mirror_.apex(), LDNS_RR_TYPE_SOA);
+  if (!zone::soa_is_locked(*soa)) {
+    foreign_mark_.reset();
+    taking_over_ = false;
+    return false;
+  }
+  if (own_mark_ && own_mark_->same_data(*soa)) return false;
+  int64_t now = loop_.now_ms();
+  if (!foreign_mark_ || !foreign_mark_->same_data(*soa)) {
+    foreign_mark_ = soa;
+    foreign_since_ms_ = now;
+    taking_over_ = false;
+    ++stats_.lock_waits;
+    log::notice("zone %s: another writer holds the push lock (SOA serial %u is marked); waiting until it is "
+                "released, or unchanged for %lld ms",
+                zone_name().c_str(), soa->soa_serial(), static_cast<long long>(options_.lock_lease_ms));
+  }
+  int64_t left = foreign_since_ms_ + options_.lock_lease_ms - now;
+  if (left <= 0) {
+    if (!taking_over_) {
+      ++stats_.lock_takeovers;
+      log::warning("zone %s: the push lock has not moved for %lld ms: its holder stopped; taking it over",
+                   zone_name().c_str(), static_cast<long long>(now - foreign_since_ms_));
+    }
+    taking_over_ = true;
+    return false;
+  }
+  set_state(State::kLockWait, "another writer's push lock");
+  lock_timer_.start_once(std::min(options_.lock_poll_ms, left));
+  return true;
+}
+
 void ZoneCommitter::build_and_send() {
+  if (queue_.front()->edit->exclusive()) {
+    build_exclusive();
+    return;
+  }
   auto f = std::make_unique<Flight>();
-  f->wc = std::make_unique<zone::WorkingCopy>(mirror_);
+  f->wc = std::make_unique<zone::WorkingCopy>(mirror_, options_.write_rules);
   zone::WorkingCopy& wc = *f->wc;
   size_t limit = options_.max_batch_updates ? options_.max_batch_updates : SIZE_MAX;
   f->from_suspects = suspects_ > 0;
   if (f->from_suspects) limit = std::min(limit, std::min(std::max<size_t>(split_cap_, 1), suspects_));
 
-  while (!queue_.empty() && f->members.size() < limit) {
+  while (!queue_.empty() && f->members.size() < limit && !queue_.front()->edit->exclusive()) {
     Pending& p = *queue_.front();
     auto take = [&]() {
       PendingPtr out = std::move(queue_.front());
@@ -137,15 +236,14 @@ void ZoneCommitter::build_and_send() {
     // A split batch goes out as soon as its share of the suspects is through.
     auto split_done = [&] { return f->from_suspects && suspects_ == 0; };
     if (p.cas_rounds > options_.max_cas_rounds) {
-      answer(take(), {LDNS_RCODE_SERVFAIL,
-                      "the zone kept changing behind route53d (compare-and-swap lost " +
-                          std::to_string(p.cas_rounds) + " times)"});
+      answer(take(), {LDNS_RCODE_SERVFAIL, "the zone kept changing behind route53d (compare-and-swap lost " +
+                                               std::to_string(p.cas_rounds) + " times)"});
       if (split_done()) break;
       continue;
     }
     zone::WorkingCopy::Mark mark = wc.mark();
     bool changed_before = wc.changed();
-    update::Outcome o = update::apply(p.req.pkt.get(), *p.req.grant, wc);
+    EditResult o = p.edit->apply(wc);
     if (wc.read_stale_since(mark)) {
       // Whatever it decided may rest on another writer's older data: re-read first.
       wc.rollback(mark);
@@ -155,10 +253,10 @@ void ZoneCommitter::build_and_send() {
     }
     if (!o.ok()) {
       if (!changed_before) {
-        answer(take(), {o.rcode, o.reason()});  // rests on the mirror alone
+        answer(take(), {o.rcode, o.reason});  // rests on the mirror alone
       } else {
         PendingPtr m = take();
-        m->verdict = UpdateAnswer{o.rcode, o.reason(), false};
+        m->verdict = EditAnswer{o.rcode, o.reason};
         f->members.push_back(std::move(m));
       }
       if (split_done()) break;
@@ -168,11 +266,10 @@ void ZoneCommitter::build_and_send() {
       wc.rollback(mark);
       if (!changed_before) {
         // Alone it is already larger than one request: it can never be one atomic batch.
-        answer(take(), {LDNS_RCODE_REFUSED,
-                        "larger than one Route 53 change batch (" + std::to_string(s.records) +
-                            " records, " + std::to_string(s.chars) + " characters; limits " +
-                            std::to_string(zone::kMaxBatchRecords) + " and " +
-                            std::to_string(zone::kMaxBatchChars) + ")"});
+        answer(take(), {LDNS_RCODE_REFUSED, "larger than one Route 53 change batch (" + std::to_string(s.records) +
+                                                " records, " + std::to_string(s.chars) + " characters; limits " +
+                                                std::to_string(zone::kMaxBatchRecords) + " and " +
+                                                std::to_string(zone::kMaxBatchChars) + ")"});
         if (split_done()) break;
         continue;
       }
@@ -183,22 +280,123 @@ void ZoneCommitter::build_and_send() {
   }
   if (f->members.empty()) return;
 
-  f->batch = zone::diff(wc);
-  if (f->batch.empty()) {
+  zone::Batch b = zone::diff(wc);
+  if (b.empty()) {
     // Nothing to change (duplicates, deletes of absent data, changes that cancel out): no call,
     // no serial bump; every answer is that of a serial run ending where the mirror is.
-    for (auto& m : f->members) answer_member(std::move(m));
+    EditAnswer done{LDNS_RCODE_NOERROR, ""};
+    done.serial = mirror_.serial();
+    for (auto& m : f->members) answer_member(std::move(m), done);
     return;
   }
+  f->chain.push_back(std::move(b));
+  send(std::move(f));
+}
+
+void ZoneCommitter::build_exclusive() {
+  auto take = [&]() {
+    PendingPtr out = std::move(queue_.front());
+    queue_.pop_front();
+    if (suspects_ > 0) --suspects_;
+    return out;
+  };
+  Pending& p = *queue_.front();
+  if (p.cas_rounds > options_.max_cas_rounds) {
+    answer(take(), {LDNS_RCODE_SERVFAIL, "the zone kept changing behind route53d (compare-and-swap lost " +
+                                             std::to_string(p.cas_rounds) + " times)"});
+    return;
+  }
+  if (taking_over_ && !p.edit->reads_whole_zone()) {
+    EditAnswer a{LDNS_RCODE_SERVFAIL,
+                 "another writer's push lock was taken over: it may have left changes anywhere in the zone"};
+    a.full_sync_needed = true;
+    answer(take(), std::move(a));
+    return;
+  }
+  auto f = std::make_unique<Flight>();
+  f->wc = std::make_unique<zone::WorkingCopy>(mirror_, options_.write_rules);
+  zone::WorkingCopy& wc = *f->wc;
+  zone::WorkingCopy::Mark mark = wc.mark();
+  EditResult r = p.edit->apply(wc);
+  if (wc.read_stale_since(mark)) {
+    wc.rollback(mark);
+    reread_stale(take(), false);
+    return;
+  }
+  if (!r.ok()) {
+    answer(take(), {r.rcode, r.reason});
+    return;
+  }
+  zone::Batch b = zone::diff(wc);
+  if (b.empty()) {
+    EditAnswer done{LDNS_RCODE_NOERROR, ""};
+    done.serial = mirror_.serial();
+    answer(take(), std::move(done));
+    return;
+  }
+  f->members.push_back(take());
+  if (b.size.fits()) {
+    f->chain.push_back(std::move(b));
+    send(std::move(f));
+    return;
+  }
+  // A push of several requests under the push lock (see the header).
+  std::vector<zone::ChangeGroup> groups = zone::change_groups(wc);
+  zone::RRset::Ptr cur = mirror_.find(mirror_.apex(), LDNS_RR_TYPE_SOA);
+  zone::RRset::Ptr last = zone::final_soa(wc);
+  auto probe = zone::soa_locked(*cur, ~zone::kSoaLockMask);
+  zone::BatchSize reserve = cur->size();
+  zone::BatchSize bigger = last->size();
+  if (probe.ok() && (*probe)->size().chars > bigger.chars) bigger = (*probe)->size();
+  reserve += bigger;
+  auto plan = plan_requests(groups, reserve);
+  if (!plan.ok()) {
+    answer(std::move(f->members.front()), {LDNS_RCODE_REFUSED, plan.status().message()});
+    return;
+  }
+  std::vector<zone::RRset::Ptr> soas;
+  for (size_t k = 0; k + 1 < plan->size(); ++k) {
+    auto m = zone::soa_locked(*cur, next_token());
+    if (!m.ok()) {
+      answer(std::move(f->members.front()), {LDNS_RCODE_SERVFAIL, "cannot mark the SOA: " + m.status().message()});
+      return;
+    }
+    soas.push_back(*m);
+  }
+  soas.push_back(last);
+  f->chain = zone::diff_in_requests(wc, *plan, soas);
+  zone::BatchSize total;
+  for (const auto& g : groups) total += g.size;
+  ++stats_.pushes;
+  log::info("zone %s: %s: %zu owner names changed (%zu records, %zu characters): %zu requests under the push lock",
+            zone_name().c_str(), f->members.front()->edit->describe().c_str(), groups.size(), total.records,
+            total.chars, f->chain.size());
+  send(std::move(f));
+}
+
+void ZoneCommitter::send(std::unique_ptr<Flight> f) {
+  f->step = 0;
+  flight_ = std::move(f);
+  send_step();
+}
+
+void ZoneCommitter::send_step() {
+  Flight& f = *flight_;
+  zone::Batch& b = f.chain[f.step];
+  if (f.step > 0) b.base_generation = mirror_.generation();  // built on the mirror after step - 1
   r53::ChangeBatch cb;
-  cb.comment = "route53d: " + std::to_string(f->writers()) + " update(s), serial " +
-               std::to_string(f->batch.new_serial);
-  cb.changes = f->batch.changes;
-  log::debug("zone %s: sending batch of %zu update(s), %zu changes, %zu records, serial %u -> %u",
-             zone_name().c_str(), f->writers(), cb.changes.size(), f->batch.size.records,
-             f->batch.old_serial, f->batch.new_serial);
-  in_flight_ = std::move(f);
+  if (f.push())
+    cb.comment = "route53d: " + f.members.front()->edit->describe() + ", request " + std::to_string(f.step + 1) +
+                 " of " + std::to_string(f.chain.size()) + ", serial " + std::to_string(f.chain.back().new_serial);
+  else
+    cb.comment = "route53d: " + std::to_string(f.writers()) + " update(s), serial " + std::to_string(b.new_serial);
+  if (cb.comment.size() > 256) cb.comment.resize(256);  // Route 53's limit (route53-api.md §3.8)
+  cb.changes = b.changes;
+  log::debug("zone %s: sending request %zu/%zu: %zu edit(s), %zu changes, %zu records, serial %u -> %u",
+             zone_name().c_str(), f.step + 1, f.chain.size(), f.writers(), cb.changes.size(), b.size.records,
+             b.old_serial, b.new_serial);
   ++stats_.batches_sent;
+  set_state(State::kSending, "change request sent");
   std::weak_ptr<bool> alive = alive_;
   backend_.change_rrsets(zone_id_, cb, [this, alive](ChangeOutcome o) {
     if (auto p = alive.lock(); !p || !*p) return;
@@ -207,11 +405,11 @@ void ZoneCommitter::build_and_send() {
 }
 
 void ZoneCommitter::on_change_done(ChangeOutcome outcome) {
-  std::unique_ptr<Flight> f = std::move(in_flight_);
-  if (!f) return;  // abandoned at shutdown
+  if (!flight_ || state_ != State::kSending) return;  // abandoned at shutdown
   if (outcome.info.ok()) {
-    Status s = mirror_.commit(f->batch);
-    f->wc.reset();
+    Flight& f = *flight_;
+    const zone::Batch& b = f.batch();
+    Status s = mirror_.commit(b);
     if (!s.ok()) {
       // Cannot happen while the committer is the mirror's only writer; the next batch will lose
       // its compare-and-swap and re-read, so the zone heals.
@@ -219,57 +417,53 @@ void ZoneCommitter::on_change_done(ChangeOutcome outcome) {
                  s.to_string().c_str());
     }
     ++stats_.batches_accepted;
-    stats_.max_batch = std::max(stats_.max_batch, f->writers());
+    for (auto& m : f.members)
+      if (!m->verdict) ++m->requests;
+    if (f.step + 1 < f.chain.size()) {
+      own_mark_ = b.swaps.back().after;  // the SOA swap comes last
+      log::info("zone %s: push request %zu of %zu accepted as change %s", zone_name().c_str(), f.step + 1,
+                f.chain.size(), r53::bare_id(outcome.info->id).c_str());
+      ++f.step;
+      send_step();
+      return;
+    }
+    std::unique_ptr<Flight> done = std::move(flight_);
+    own_mark_.reset();
+    stats_.max_batch = std::max(stats_.max_batch, done->writers());
     if (suspects_ == 0) split_cap_ = 0;
-    log::info("zone %s: Route 53 accepted %zu update(s) as change %s, serial %u", zone_name().c_str(),
-              f->writers(), r53::bare_id(outcome.info->id).c_str(), f->batch.new_serial);
-    for (auto& m : f->members) answer_member(std::move(m));
+    if (done->push() || done->members.front()->edit->exclusive())
+      log::info("zone %s: Route 53 accepted %s as change %s (%zu request(s)), serial %u", zone_name().c_str(),
+                done->members.front()->edit->describe().c_str(), r53::bare_id(outcome.info->id).c_str(),
+                done->chain.size(), b.new_serial);
+    else
+      log::info("zone %s: Route 53 accepted %zu update(s) as change %s, serial %u", zone_name().c_str(),
+                done->writers(), r53::bare_id(outcome.info->id).c_str(), b.new_serial);
+    EditAnswer ok{LDNS_RCODE_NOERROR, ""};
+    ok.change_id = outcome.info->id;
+    ok.serial = b.new_serial;
+    for (auto& m : done->members) answer_member(std::move(m), ok);
+    set_state(State::kIdle, "accepted");
     if (on_accepted_) on_accepted_(outcome.info->id, mirror_.find(mirror_.apex(), LDNS_RR_TYPE_SOA));
     kick();
     return;
   }
 
+  std::unique_ptr<Flight> f = std::move(flight_);
+  set_state(State::kIdle, "change request failed");
   std::string why = outcome.error_code.empty() ? outcome.info.status().message()
                                                : outcome.error_code + ": " + outcome.error_message;
+  if (f->push()) why = "request " + std::to_string(f->step + 1) + " of " + std::to_string(f->chain.size()) + ": " + why;
   switch (classify_rejection(outcome)) {
-    case Rejection::kCasLost: {
-      ++stats_.cas_lost;
-      f->reread = f->wc->names_to_reload();
-      f->wc.reset();
-      f->maybe_applied = outcome.maybe_applied;
-      int losses = 0;
-      bool retries_left = false;
-      for (auto& m : f->members) {
-        losses = std::max(losses, ++m->cas_rounds);
-        retries_left = retries_left || m->cas_rounds <= options_.max_cas_rounds;
-      }
-      // No back-off when the batch may be our own (a lost reply: see the header) or when no
-      // UPDATE will be sent again anyway.
-      int64_t wait = 0;
-      if (!f->maybe_applied && retries_left) {
-        wait = cas_backoff_ms(losses, options_.cas_backoff_base_ms, options_.cas_backoff_cap_ms, options_.rng());
-        // And until the re-read and the retry can go out back to back (see backend.h).
-        wait = std::max(wait, std::min(backend_.reread_delay_ms(zone_id_), options_.cas_backoff_cap_ms));
-      }
-      log::notice("zone %s: compare-and-swap lost (%s)%s; re-reading %zu name(s)%s", zone_name().c_str(),
-                  why.c_str(), f->maybe_applied ? " after an unanswered attempt" : "", f->reread.size(),
-                  wait > 0 ? (" in " + std::to_string(wait) + " ms").c_str() : "");
-      reload_ = std::move(f);
-      reloading_ = true;
-      if (wait > 0) {
-        stats_.cas_backoff_ms += wait;
-        cas_timer_.start_once(wait);
-      } else {
-        reload_then_retry(reload_->reread);
-      }
+    case Rejection::kCasLost:
+      on_cas_lost(std::move(f), why, outcome.maybe_applied);
       return;
-    }
     case Rejection::kBadBatch: {
       ++stats_.bad_batches;
       size_t n = f->members.size();
       if (f->writers() == 1) {
         // The one member that changed anything is the one Route 53 refuses.
-        log::notice("zone %s: Route 53 refused an update: %s", zone_name().c_str(), why.c_str());
+        log::notice("zone %s: Route 53 refused %s: %s", zone_name().c_str(),
+                    f->members.size() == 1 ? f->members.front()->edit->describe().c_str() : "an update", why.c_str());
         std::vector<PendingPtr> rest;
         for (auto& m : f->members) {
           if (m->verdict)
@@ -280,8 +474,8 @@ void ZoneCommitter::on_change_done(ChangeOutcome outcome) {
         requeue(std::move(rest), f->from_suspects);
         split_cap_ = suspects_;  // the rest of the suspects may well be fine together
       } else {
-        log::notice("zone %s: Route 53 refused a batch of %zu updates (%s); splitting it",
-                    zone_name().c_str(), n, why.c_str());
+        log::notice("zone %s: Route 53 refused a batch of %zu updates (%s); splitting it", zone_name().c_str(), n,
+                    why.c_str());
         requeue(std::move(f->members), true);
         split_cap_ = std::max<size_t>(n / 2, 1);
       }
@@ -304,63 +498,153 @@ void ZoneCommitter::on_change_done(ChangeOutcome outcome) {
   kick();
 }
 
+void ZoneCommitter::on_cas_lost(std::unique_ptr<Flight> f, const std::string& why, bool maybe_applied) {
+  ++stats_.cas_lost;
+  // A push re-reads what its failed request wrote (and the apex); the freshness rule re-reads the
+  // rest of what it reads if the SOA moved. A batch re-reads everything it read or wrote.
+  f->reread = f->push() ? f->batch().names() : f->wc->names_to_reload();
+  f->wc.reset();
+  f->maybe_applied = maybe_applied;
+  int losses = 0;
+  bool retries_left = false;
+  for (auto& m : f->members) {
+    losses = std::max(losses, ++m->cas_rounds);
+    retries_left = retries_left || m->cas_rounds <= options_.max_cas_rounds;
+  }
+  // No back-off when the batch may be our own (a lost reply: see the header) or when no edit will
+  // be sent again anyway.
+  int64_t wait = 0;
+  if (!f->maybe_applied && retries_left) {
+    wait = cas_backoff_ms(losses, options_.cas_backoff_base_ms, options_.cas_backoff_cap_ms, options_.rng());
+    // And until the re-read and the retry can go out back to back (see backend.h).
+    wait = std::max(wait, std::min(backend_.reread_delay_ms(zone_id_), options_.cas_backoff_cap_ms));
+  }
+  log::notice("zone %s: compare-and-swap lost (%s)%s; re-reading %zu name(s)%s", zone_name().c_str(), why.c_str(),
+              f->maybe_applied ? " after an unanswered attempt" : "", f->reread.size(),
+              wait > 0 ? (" in " + std::to_string(wait) + " ms").c_str() : "");
+  flight_ = std::move(f);
+  if (wait > 0) {
+    stats_.cas_backoff_ms += wait;
+    set_state(State::kBackingOff, "compare-and-swap lost");
+    cas_timer_.start_once(wait);
+  } else {
+    reread_then_retry();
+  }
+}
+
 void ZoneCommitter::reread_stale(PendingPtr p, bool was_suspect) {
   auto f = std::make_unique<Flight>();
   f->from_suspects = was_suspect;
   std::set<zone::Name> names{mirror_.apex()};  // first: see zone/mirror.h "Freshness"
   auto add_stale = [&](const Pending& q) {
-    for (auto& n : update::names_read(q.req.pkt.get(), mirror_.apex()))
+    if (q.edit->reads_whole_zone()) {
+      f->reread_whole = true;
+      return;
+    }
+    for (auto& n : q.edit->names_read(mirror_.apex()))
       if (!mirror_.is_fresh(n)) names.insert(n);
   };
   add_stale(*p);
-  // The queued UPDATEs that will follow it in the next batches: one read serves them all.
+  // The queued edits that will follow it in the next batches: one read serves them all.
   size_t looked = 0;
   for (const auto& q : queue_) {
-    if (++looked > zone::kMaxBatchRecords) break;
+    if (f->reread_whole || ++looked > zone::kMaxBatchRecords) break;
     add_stale(*q);
   }
   f->reread.assign(names.begin(), names.end());
   f->members.push_back(std::move(p));
   ++stats_.stale_rereads;
-  log::info("zone %s: re-reading %zu name(s) not read since the zone last changed behind route53d",
-            zone_name().c_str(), f->reread.size());
-  reload_ = std::move(f);
-  reload_then_retry(reload_->reread);
+  if (f->reread_whole)
+    log::info("zone %s: re-reading the whole zone: it changed behind route53d since it was read",
+              zone_name().c_str());
+  else
+    log::info("zone %s: re-reading %zu name(s) not read since the zone last changed behind route53d",
+              zone_name().c_str(), f->reread.size());
+  flight_ = std::move(f);
+  reread_then_retry();
 }
 
-void ZoneCommitter::reload_then_retry(std::vector<zone::Name> names) {
-  reloading_ = true;
-  size_t zone_calls = mirror_.rrset_count() / std::max<size_t>(options_.list_page_size, 1) + 1;
-  bool whole = names.size() > zone_calls;
+void ZoneCommitter::reread_then_retry() {
+  set_state(State::kRereading, "re-reading from Route 53");
+  Flight& f = *flight_;
+  // Estimate what a read of the names costs: ListResourceRecordSets pages of list_page_size sets
+  // in Route 53 order, each starting at the first wanted name not yet covered (see
+  // Route53Backend::read_names). Names close together share a page; the whole zone is read
+  // instead only when that is fewer calls.
+  bool whole = f.reread_whole;
+  if (!whole) {
+    size_t page = std::max<size_t>(options_.list_page_size, 1);
+    size_t zone_calls = mirror_.rrset_count() / page + 1;
+    if (f.reread.size() > zone_calls) {
+      std::vector<std::pair<std::string, size_t>> order;  // Route 53 key of each owner, its sets
+      for (const auto& n : mirror_.names())
+        order.emplace_back(r53::reverse_name_key(zone::name_to_r53(n)), mirror_.at_name(n).size());
+      std::sort(order.begin(), order.end());
+      std::vector<size_t> before(order.size() + 1, 0);  // sets before each position
+      for (size_t i = 0; i < order.size(); ++i) before[i + 1] = before[i] + order[i].second;
+      std::vector<size_t> ranks;
+      for (const auto& n : f.reread) {
+        std::string k = r53::reverse_name_key(zone::name_to_r53(n));
+        size_t pos = static_cast<size_t>(std::lower_bound(order.begin(), order.end(), std::make_pair(k, size_t{0})) -
+                                         order.begin());
+        ranks.push_back(before[pos]);
+      }
+      std::sort(ranks.begin(), ranks.end());
+      size_t calls = 0, covered = 0;
+      for (size_t r : ranks) {
+        if (calls > 0 && r < covered) continue;
+        ++calls;
+        covered = r + page;
+      }
+      whole = calls > zone_calls;
+    }
+  }
+  f.reread_whole = whole;
   std::weak_ptr<bool> alive = alive_;
-  auto cb = [this, alive, names, whole](Result<std::vector<r53::RecordSet>> sets) {
+  auto cb = [this, alive](Result<std::vector<r53::RecordSet>> sets) {
     if (auto p = alive.lock(); !p || !*p) return;
-    on_reloaded(names, whole, std::move(sets));
+    on_reread(std::move(sets));
   };
   if (whole)
     backend_.read_zone(zone_id_, std::move(cb));
   else
-    backend_.read_names(zone_id_, names, std::move(cb));
+    backend_.read_names(zone_id_, f.reread, std::move(cb));
 }
 
-void ZoneCommitter::on_reloaded(std::vector<zone::Name> names, bool whole_zone,
-                                Result<std::vector<r53::RecordSet>> sets) {
-  reloading_ = false;
-  std::unique_ptr<Flight> f = std::move(reload_);
+void ZoneCommitter::on_reread(Result<std::vector<r53::RecordSet>> sets) {
+  std::unique_ptr<Flight> f = std::move(flight_);
+  set_state(State::kIdle, "re-read done");
   if (!f) {  // abandoned at shutdown
     kick();
     return;
   }
   Status s = sets.status();
-  if (s.ok()) s = whole_zone ? mirror_.reload_zone(*sets) : mirror_.reload_names(names, *sets);
-  if (s.ok() && f->maybe_applied && batch_landed(f->batch)) {
-    // The first attempt landed and only its reply was lost: the UPDATEs took effect.
+  if (s.ok()) s = f->reread_whole ? mirror_.reload_zone(*sets) : mirror_.reload_names(f->reread, *sets);
+  if (s.ok() && f->maybe_applied && !f->chain.empty() && batch_landed(f->batch())) {
+    // The attempt landed and only its reply was lost.
     ++stats_.lost_replies;
+    for (auto& m : f->members)
+      if (!m->verdict) {
+        ++m->requests;
+        --m->cas_rounds;  // not contention: our own request
+      }
+    if (f->step + 1 < f->chain.size()) {
+      // A request of a push: the lock is still ours; the rest is evaluated again from here.
+      own_mark_ = f->batch().swaps.back().after;
+      log::notice("zone %s: push request %zu of %zu had landed although its reply was lost; going on",
+                  zone_name().c_str(), f->step + 1, f->chain.size());
+      requeue(std::move(f->members), f->from_suspects);
+      kick();
+      return;
+    }
+    own_mark_.reset();
     stats_.max_batch = std::max(stats_.max_batch, f->writers());
     if (suspects_ == 0) split_cap_ = 0;
-    log::notice("zone %s: change request of %zu update(s) had landed although its reply was lost; serial %u",
-                zone_name().c_str(), f->writers(), f->batch.new_serial);
-    for (auto& m : f->members) answer_member(std::move(m));
+    log::notice("zone %s: change request of %zu edit(s) had landed although its reply was lost; serial %u",
+                zone_name().c_str(), f->writers(), f->batch().new_serial);
+    EditAnswer ok{LDNS_RCODE_NOERROR, ""};
+    ok.serial = f->batch().new_serial;
+    for (auto& m : f->members) answer_member(std::move(m), ok);
     if (on_accepted_) on_accepted_("", mirror_.find(mirror_.apex(), LDNS_RR_TYPE_SOA));
     kick();
     return;
@@ -390,7 +674,8 @@ bool ZoneCommitter::batch_landed(const zone::Batch& batch) const {
 }
 
 size_t ZoneCommitter::Flight::writers() const {
-  return static_cast<size_t>(std::count_if(members.begin(), members.end(), [](const PendingPtr& m) { return !m->verdict; }));
+  return static_cast<size_t>(
+      std::count_if(members.begin(), members.end(), [](const PendingPtr& m) { return !m->verdict; }));
 }
 
 void ZoneCommitter::requeue(std::vector<PendingPtr> members, bool suspects) {
@@ -404,20 +689,23 @@ void ZoneCommitter::requeue(std::vector<PendingPtr> members, bool suspects) {
   }
 }
 
-void ZoneCommitter::answer_member(PendingPtr p) {
-  UpdateAnswer a = p->verdict.value_or(UpdateAnswer{LDNS_RCODE_NOERROR, "", false});
+void ZoneCommitter::answer_member(PendingPtr p, const EditAnswer& done) {
+  EditAnswer a = p->verdict.value_or(done);
+  if (!p->verdict) a.requests = p->requests;
   answer(std::move(p), std::move(a));
 }
 
-void ZoneCommitter::answer(PendingPtr p, UpdateAnswer a) {
+void ZoneCommitter::answer(PendingPtr p, EditAnswer a) {
   if (a.rcode == LDNS_RCODE_NOERROR)
     ++stats_.noerror;
   else
     ++stats_.failed;
-  pending_by_key_.erase(p->dedup_key);
-  int64_t expires = loop_.now_ms() + options_.dedup_window_ms;
-  answered_[p->dedup_key] = Answered{a, expires};
-  answered_order_.emplace_back(expires, p->dedup_key);
+  if (!p->dedup_key.empty()) {
+    pending_by_key_.erase(p->dedup_key);
+    int64_t expires = loop_.now_ms() + options_.dedup_window_ms;
+    answered_[p->dedup_key] = Answered{a, expires};
+    answered_order_.emplace_back(expires, p->dedup_key);
+  }
   for (auto& w : p->waiters) w(a);
 }
 
@@ -441,12 +729,13 @@ void ZoneCommitter::stop_accepting() {
 }
 
 void ZoneCommitter::abandon_in_flight() {
-  for (std::unique_ptr<Flight>* slot : {&in_flight_, &reload_}) {
-    std::unique_ptr<Flight> f = std::move(*slot);
-    if (!f) continue;
-    for (auto& m : f->members)
-      answer(std::move(m), {LDNS_RCODE_SERVFAIL, "shutting down before Route 53 answered"});
+  if (std::unique_ptr<Flight> f = std::move(flight_)) {
+    for (auto& m : f->members) answer(std::move(m), {LDNS_RCODE_SERVFAIL, "shutting down before Route 53 answered"});
   }
+  cas_timer_.cancel();
+  pace_timer_.cancel();
+  lock_timer_.cancel();
+  set_state(State::kIdle, "abandoned at shutdown");
   stop_accepting();
 }
 

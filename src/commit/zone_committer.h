@@ -1,78 +1,86 @@
-// Group commit for one hosted zone (DESIGN.md "Group commit"): one queue of RFC 2136 UPDATEs and
-// at most one ChangeResourceRecordSets in flight; every batch a compare-and-swap on the mirror.
+// The commit pipeline of one hosted zone (DESIGN.md "Group commit", "One commit pipeline, two
+// sources"): one queue of edits (RFC 2136 UPDATEs, zone-transfer results; edit.h) and at most one
+// ChangeResourceRecordSets in flight; every request a compare-and-swap on the mirror.
 //
 //   commit::ZoneCommitter zc(loop, std::move(mirror), "Z0123", backend, {});
 //   zc.set_on_accepted([&](const std::string& change_id, zone::RRset::Ptr soa) { poll(change_id); });
-//   commit::UpdateRequest req{.client = "192.0.2.1#5300", .id = 0x1234, .wire = bytes,
-//                             .pkt = std::move(pkt), .grant = grant, .key = "update-key."};
-//   zc.submit(std::move(req), [](const commit::UpdateAnswer& a) { reply(a.rcode); });
+//   zc.submit(std::make_unique<commit::UpdateEdit>(std::move(req)), [](const commit::EditAnswer& a) {
+//     reply(a.rcode);
+//   });
 //
-// How a batch is made (mirror.h's loop):
+// States (one enum, changed only by set_state(), which logs the transition at debug level):
+//
+//        submit ─▶ kIdle ──no token─▶ kPacing ──token─┐
+//                   │  ▲                               ▼
+//                   │  └──────── accepted ◀──────── kSending ◀─┐ next request of a push
+//                   │  ▲                               │  └──────┘
+//                   │  │                   lost compare-and-swap
+//                   │  │                               ▼
+//                   │  └──── kRereading ◀──timer── kBackingOff   (no back-off: straight to kRereading)
+//                   │  ▲
+//                   └─foreign push lock─▶ kLockWait ──lease over, or the lock is gone─┘
+//
+// How a batch is made (zone/mirror.h's loop):
 //  - An idle zone commits at once (at the end of the current loop turn, so that UPDATEs read in
 //    the same turn share a batch). While a change request is in flight, or while the backend
-//    says a request would only wait for a rate-limit token (send_delay_ms), UPDATEs queue.
-//  - The next batch takes queued UPDATEs in arrival order, each applied to one working copy of the
-//    mirror so later UPDATEs see earlier ones. One whose prerequisites (or anything else) fail
-//    changes nothing; its rcode is given at once if nothing before it in the batch changed the
-//    copy (the failure rests on the mirror alone), else it rides with the batch as a member with
-//    a verdict and is answered when the batch is: the earlier UPDATEs it saw may still be refused,
-//    and then it is evaluated again (a YXDOMAIN that rests on an add Route 53 never took would
-//    describe a zone that never existed). The batch stops before the first UPDATE that would make
-//    it exceed a Route 53 request (1,000 records / 32,000 characters); that UPDATE leads the next
-//    batch. An UPDATE too big for a batch on its own is REFUSED.
-//  - Names that are not fresh (zone/mirror.h "Freshness": after a partial re-read found another
-//    SOA, the names it did not read may be out of date): an UPDATE that reads one is not
+//    says a request would only wait for a rate-limit token (send_delay_ms), edits queue.
+//  - The next batch takes queued edits in arrival order, each applied to one working copy of the
+//    mirror (with options.write_rules: Route 53's rules are the working copy's) so later edits
+//    see earlier ones. One whose prerequisites (or anything else) fail changes nothing; its rcode
+//    is given at once if nothing before it in the batch changed the copy (the failure rests on
+//    the mirror alone), else it rides with the batch as a member with a verdict and is answered
+//    when the batch is: the earlier edits it saw may still be refused, and then it is evaluated
+//    again. The batch stops before the first edit that would make it exceed a Route 53 request
+//    (1,000 records / 32,000 characters); that edit leads the next batch. A non-exclusive edit
+//    too big for a batch on its own is REFUSED.
+//  - Exclusive edits (a zone transfer's result, Edit::exclusive) go alone. One that fits a request
+//    with its SOA goes as one batch. A larger one is a push of several requests under the push
+//    lock (DESIGN.md "The push lock", zone/soa.h): the changes grouped by owner name (never split
+//    across requests), packed into the fewest requests the limits allow; the first request swaps
+//    the SOA for a marked copy with the same serial, each later one swaps the mark for the next
+//    mark, the last swaps the mark for the final SOA — the data first, the serial last, and every
+//    request asserts that the lock is still ours. Only the last request's change ID goes to
+//    on_accepted (its INSYNC implies the earlier ones).
+//  - The push lock of another writer: before building any batch, if the mirror's SOA is marked and
+//    not by this committer, nothing is sent; the apex is re-read every lock_poll_ms until the mark
+//    is gone or has not changed for lock_lease_ms (its holder died or stalled): then the lock is
+//    taken over (the batch DELETEs the exact mark). An exclusive edit that reads less than the
+//    whole zone is then answered SERVFAIL with full_sync_needed: the dead holder may have written
+//    names outside its scope, so only a full comparison is safe.
+//  - Names that are not fresh (zone/mirror.h "Freshness"): an edit that reads one is not
 //    evaluated. It leads the next batch, which first re-reads (without back-off: this is not
-//    contention) its names and those of every queued UPDATE that are not fresh, with the apex;
-//    then it is evaluated on the fresh view. Without this the SOA lock would cover prerequisites
-//    on names the batch does not write with data older than the SOA it swaps.
-//  - Accepted (HTTP 200): the mirror takes the batch, every UPDATE in it is answered NOERROR (or
-//    its verdict), the on_accepted hook gets the change ID and the new SOA. Never NOERROR before
+//    contention) its names and those of every queued edit that are not fresh, with the apex (the
+//    whole zone when one of them reads the whole zone); then it is evaluated on the fresh view.
+//  - Accepted (HTTP 200): the mirror takes the batch, every edit in it is answered NOERROR (or its
+//    verdict), the on_accepted hook gets the change ID and the new SOA. Never NOERROR before
 //    that.
 //  - Compare-and-swap lost (Rejection::kCasLost): after a back-off (below) the names the batch
-//    read or wrote are re-read (the ListResourceRecordSets pages that cover them, or the whole
-//    zone when that is fewer calls), the mirror is refreshed, and the same UPDATEs are evaluated
-//    again from scratch. An UPDATE that has lost more than max_cas_rounds rounds is answered
-//    SERVFAIL.
-//  - Back-off after a lost compare-and-swap (another writer, e.g. a second route53d, changed the
-//    zone): "full jitter", uniform in [0, min(cas_backoff_cap_ms, cas_backoff_base_ms·2^(k-1)))
-//    for the k-th loss of the batch's most unlucky UPDATE (20, 40, 80, 160, 320 ms windows with
-//    the defaults), on the loop's timer; the zone sends nothing meanwhile. Two writers that keep
-//    colliding drift apart; the re-read comes after the wait, so it sees the other writer's
-//    newest state. The wait also lasts at least until the backend could send the re-read and
-//    the change request back to back (ZoneBackend::reread_delay_ms: two rate-limit tokens, at
-//    most cas_backoff_cap_ms). Measured with tests/system/update/two_daemons.test (two route53d
-//    at 5 requests/s on one zone): jitter alone did not help (SERVFAIL after 6 lost rounds: 9, 6
-//    and 4 per run, 6 in each run without any back-off), because the busier daemon commits every
-//    200 ms, inside the token wait between the loser's re-read and its change request, round
-//    after round; waiting for both tokens makes the loser's window one round trip (0 SERVFAIL in
-//    3 runs, ~0.5 s per back-off). Losing max_cas_rounds + 1 = 6 rounds then needs the other
-//    writer to commit inside that window six times running, so 5 stays: more rounds would only
-//    stretch the answer past the clients' retransmission timers.
+//    read or wrote are re-read, the mirror is refreshed, and the same edits are evaluated again
+//    from scratch (a push starts again from the state Route 53 now holds: what its earlier
+//    requests wrote is not written twice). An edit that has lost more than max_cas_rounds rounds
+//    is answered SERVFAIL.
+//  - Back-off after a lost compare-and-swap (another writer changed the zone): "full jitter",
+//    uniform in [0, min(cas_backoff_cap_ms, cas_backoff_base_ms·2^(k-1))) for the k-th loss of the
+//    batch's most unlucky edit, and at least until the backend could send the re-read and the
+//    change request back to back (ZoneBackend::reread_delay_ms, at most cas_backoff_cap_ms).
+//    Measured with tests/system/update/two_daemons.test: without the two-token wait the busier
+//    daemon commits inside the loser's token wait round after round (4-9 SERVFAIL per run); with
+//    it, 0 in 3 runs.
 //  - Reply lost after apply: when the call lost its compare-and-swap but ChangeOutcome says an
-//    earlier attempt went unanswered (maybe_applied: reset, timeout, 5xx, then a retry), the
-//    batch may have landed and only its answer been lost; the retry then failed against the
-//    batch's own result. So, right after the re-read (no back-off: this is not contention) and
-//    before any re-evaluation, the committer checks whether the zone holds exactly what the batch
-//    wrote: every RRset it touched equal (TTL and values) to the batch's CREATE, absent where the
-//    batch only deleted, and the SOA the batch's new SOA. If so the batch landed: every UPDATE of
-//    it is answered NOERROR (re-evaluating would answer e.g. YXDOMAIN for an UPDATE whose
-//    "name not in use" prerequisite is now false because of the UPDATE itself), and on_accepted
-//    gets an EMPTY change ID (the ID went with the lost reply): nothing to poll, and the serial
-//    counts as confirmed only once a later change of the zone is INSYNC (ConfirmedSoa). The check
-//    is skipped without maybe_applied: a definite first answer means the batch did not land, and
-//    another writer that happened to write the very same data and serial (two route53d
-//    incrementing one counter) must not pass for ours. Not recognised: a landed batch that a
-//    third writer changed again before the re-read (re-evaluated as a lost compare-and-swap).
+//    earlier attempt went unanswered (maybe_applied), the batch may have landed and only its
+//    answer been lost. Right after the re-read (no back-off) the committer checks whether the zone
+//    holds exactly what the batch wrote; if so the batch landed: its edits are answered NOERROR
+//    and on_accepted gets an EMPTY change ID (nothing to poll; ConfirmedSoa confirms it with a
+//    later change). Skipped without maybe_applied: another writer that wrote the very same data
+//    and serial must not pass for ours. A request of a push found landed this way lets the push
+//    go on from the state now read.
 //  - Rejected for another reason (Rejection::kBadBatch): the batch is bisected (the first half is
-//    retried alone, then the rest) until the one UPDATE Route 53 refuses is alone (the only
-//    member without a verdict); it is answered REFUSED (the AWS message is its reason), the others
-//    go through (members with a verdict are evaluated again).
+//    retried alone, then the rest) until the one edit Route 53 refuses is alone; it is answered
+//    REFUSED (the AWS message is its reason), the others go through.
 //  - Any other failure (retries exhausted in the backend, access denied...): SERVFAIL for every
-//    UPDATE of the batch that changed something; members with a verdict are evaluated again.
-//  - Duplicates: an UPDATE with the same client, message ID and bytes as one still queued or in
-//    flight joins it; one answered less than dedup_window_ms ago gets the same answer again
-//    (replayed, not applied twice).
+//    edit of the batch that changed something; members with a verdict are evaluated again.
+//  - Duplicates: an edit with the same dedup_key() as one still queued or in flight joins it;
+//    one answered less than dedup_window_ms ago gets the same answer again (replayed).
 //
 // Callbacks: `done` of submit() and the hooks are called from the loop, never before submit()
 // returns. The committer must outlive the loop turns in which the backend may call back, or be
@@ -82,7 +90,6 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -90,52 +97,47 @@
 #include <vector>
 
 #include "commit/backend.h"
+#include "commit/edit.h"
+#include "commit/update_edit.h"
 #include "loop/event_base.h"
 #include "loop/timer.h"
-#include "update/grant.h"
-#include "update/update.h"
 #include "util/clock.h"
 #include "zone/mirror.h"
 
 namespace r53d::commit {
 
-// One UPDATE handed over by the DNS side.
-struct UpdateRequest {
-  std::string client;                          // "192.0.2.1#5300": logs and retransmission key
-  uint16_t id = 0;                             // DNS message ID
-  std::vector<uint8_t> wire;                   // the message as received (retransmission key)
-  zone::PktPtr pkt;                            // the parsed message (owned)
-  std::shared_ptr<const update::Grant> grant;  // what this client may change (non-null)
-  std::string key;                             // TSIG key name for logs, "" if unsigned
-};
-
-// The answer for one UPDATE.
-struct UpdateAnswer {
-  ldns_pkt_rcode rcode = LDNS_RCODE_SERVFAIL;
-  std::string reason;     // why, when rcode != NOERROR (one phrase for the log line)
-  bool replayed = false;  // the answer of an earlier identical message, sent again
-};
-
-using AnswerFn = std::function<void(const UpdateAnswer&)>;
+using AnswerFn = std::function<void(const EditAnswer&)>;
 
 struct CommitterOptions {
   int max_cas_rounds = 5;             // compare-and-swap losses before SERVFAIL
-  int64_t dedup_window_ms = 60000;    // how long answered UPDATEs are remembered
-  size_t max_queue = 100000;          // UPDATEs waiting; more are answered SERVFAIL at once
+  int64_t dedup_window_ms = 60000;    // how long answered edits are remembered
+  size_t max_queue = 100000;          // edits waiting; more are answered SERVFAIL at once
   size_t max_batch_updates = 0;       // 0: only the Route 53 limits bound a batch (tests)
   int64_t cas_backoff_base_ms = 20;   // back-off window after the first lost compare-and-swap
   int64_t cas_backoff_cap_ms = 1000;  // largest back-off window
   size_t list_page_size = 300;        // record sets per ListResourceRecordSets page: a re-read of
                                       // more names than the zone has pages reads the whole zone
-  UniformRng rng;                     // back-off jitter; empty: make_system_rng()
+  zone::WriteRules write_rules;       // what edits may change beyond Route 53's own rules
+  int64_t lock_lease_ms = 120000;     // another writer's push lock unchanged this long: take it over
+  int64_t lock_poll_ms = 2000;        // while waiting for it, re-read the apex this often
+  UniformRng rng;                     // back-off jitter, lock tokens; empty: make_system_rng()
 };
 
 // The back-off before re-reading after the `losses`-th lost compare-and-swap (losses >= 1):
 // u·min(cap_ms, base_ms·2^(losses-1)) for u in [0, 1), rounded down. Pure.
 int64_t cas_backoff_ms(int losses, int64_t base_ms, int64_t cap_ms, double u);
 
+// Packs change groups (one owner name each, with its cost) into the fewest requests: every
+// request within the Route 53 limits once `reserve` (the SOA pair each request carries) is added.
+// kResourceExhausted naming the group that alone exceeds a request. Pure.
+Result<std::vector<std::vector<size_t>>> plan_requests(const std::vector<zone::ChangeGroup>& groups,
+                                                       zone::BatchSize reserve);
+
 class ZoneCommitter {
  public:
+  enum class State { kIdle, kPacing, kSending, kBackingOff, kRereading, kLockWait };
+  static const char* state_name(State s);
+
   // loop and backend must outlive the committer. zone_id: bare hosted zone id.
   ZoneCommitter(loop::EventBase& loop, zone::Mirror mirror, std::string zone_id, ZoneBackend& backend,
                 CommitterOptions options = {});
@@ -143,24 +145,27 @@ class ZoneCommitter {
   ZoneCommitter(const ZoneCommitter&) = delete;
   ZoneCommitter& operator=(const ZoneCommitter&) = delete;
 
-  // Queues one UPDATE for this zone (its zone section already checked by the caller). `done` is
-  // called exactly once, later (unless the committer is destroyed first).
-  void submit(UpdateRequest req, AnswerFn done);
+  // Queues one edit for this zone. `done` is called exactly once, later (unless the committer is
+  // destroyed first).
+  void submit(std::unique_ptr<Edit> edit, AnswerFn done);
+  // An UPDATE (its zone section already checked by the caller).
+  void submit(UpdateRequest req, AnswerFn done) { submit(std::make_unique<UpdateEdit>(std::move(req)), std::move(done)); }
 
-  // Called after every batch Route 53 accepted, with its change ID ("/change/C..." as returned)
-  // and the SOA the batch wrote; with an empty change ID for a batch found applied after its
-  // reply was lost (nothing to poll; see the header comment).
+  // Called after every batch Route 53 accepted (the last request of a push), with its change ID
+  // ("/change/C..." as returned) and the SOA it wrote; with an empty change ID for a batch found
+  // applied after its reply was lost (nothing to poll; see the header comment).
   using AcceptedFn = std::function<void(const std::string& change_id, zone::RRset::Ptr soa)>;
   void set_on_accepted(AcceptedFn fn) { on_accepted_ = std::move(fn); }
 
-  // Shutdown: answers every queued UPDATE not yet sent SERVFAIL ("shutting down") and refuses new
-  // ones; the batch in flight still completes. idle() tells when it has.
+  // Shutdown: answers every queued edit not yet sent SERVFAIL ("shutting down") and refuses new
+  // ones; the request in flight still completes (a push stops after it). idle() tells when it has.
   void stop_accepting();
-  // Answers the UPDATEs of the batch in flight SERVFAIL ("shutting down before Route 53
-  // answered"): the end of the bounded shutdown wait.
+  // Answers the edits of the batch in flight SERVFAIL ("shutting down before Route 53 answered"):
+  // the end of the bounded shutdown wait.
   void abandon_in_flight();
-  bool idle() const { return !in_flight_ && !reload_ && queue_.empty(); }
+  bool idle() const { return !flight_ && queue_.empty() && state_ != State::kRereading; }
 
+  State state() const { return state_; }
   const zone::Mirror& mirror() const { return mirror_; }
   const std::string& zone_id() const { return zone_id_; }
   std::string zone_name() const { return mirror_.apex().to_text(); }
@@ -178,56 +183,72 @@ class ZoneCommitter {
     uint64_t bad_batches = 0;
     uint64_t noerror = 0;
     uint64_t failed = 0;          // any other answer
-    size_t max_batch = 0;         // most UPDATEs in one accepted batch
+    size_t max_batch = 0;         // most edits in one accepted batch
+    uint64_t pushes = 0;          // edits that needed several requests
+    uint64_t lock_waits = 0;      // times another writer's push lock held us up
+    uint64_t lock_takeovers = 0;  // locks taken over after their lease
   };
   const Stats& stats() const { return stats_; }
   size_t queued() const { return queue_.size(); }
 
  private:
-  // One UPDATE with everyone waiting for its answer (the first sender and any retransmissions).
+  // One edit with everyone waiting for its answer (the first sender and any retransmissions).
   struct Pending {
-    UpdateRequest req;
+    std::unique_ptr<Edit> edit;
     std::string dedup_key;
     std::vector<AnswerFn> waiters;
     int cas_rounds = 0;
+    size_t requests = 0;  // accepted change requests that carried it
     // In a batch: the failure it met on the batch's working copy, answered when the batch is
     // (see the header); none: it is one of the batch's writers (or a no-op, NOERROR).
-    std::optional<UpdateAnswer> verdict;
+    std::optional<EditAnswer> verdict;
   };
   using PendingPtr = std::unique_ptr<Pending>;
   struct Answered {
-    UpdateAnswer answer;
+    EditAnswer answer;
     int64_t expires_ms = 0;
   };
   struct Flight {
     std::vector<PendingPtr> members;        // in arrival order
-    std::unique_ptr<zone::WorkingCopy> wc;  // the copy the batch was built from
-    zone::Batch batch;
+    std::unique_ptr<zone::WorkingCopy> wc;  // the copy the requests were built from
+    std::vector<zone::Batch> chain;         // one request, or the requests of a push
+    size_t step = 0;                        // the request in flight
     bool from_suspects = false;             // its members came from a rejected batch
     bool maybe_applied = false;             // lost its compare-and-swap after an unanswered attempt
     std::vector<zone::Name> reread;         // after a lost compare-and-swap: names to re-read
+    bool reread_whole = false;              // ... or the whole zone
     size_t writers() const;                 // members without a verdict
+    const zone::Batch& batch() const { return chain[step]; }
+    bool push() const { return chain.size() > 1; }
   };
 
+  void set_state(State next, const char* why);
   void schedule_kick();
   void kick();
-  // Builds and sends the next batch from the queue front; answers what fails on the way.
+  // The mirror's SOA is another writer's live push lock: wait (kLockWait) and return true.
+  bool lock_holds_us_up();
+  // Builds and sends the next batch (or push) from the queue front; answers what fails on the way.
   void build_and_send();
+  void build_exclusive();
+  void send(std::unique_ptr<Flight> f);
+  void send_step();
   void on_change_done(ChangeOutcome outcome);
-  void reload_then_retry(std::vector<zone::Name> names);
+  void on_cas_lost(std::unique_ptr<Flight> f, const std::string& why, bool maybe_applied);
+  void reread_then_retry();
   // After the re-read: the mirror holds exactly what `batch` wrote.
   bool batch_landed(const zone::Batch& batch) const;
-  void on_reloaded(std::vector<zone::Name> names, bool whole_zone, Result<std::vector<r53::RecordSet>> sets);
-  // Sends nothing; re-reads the names of `p` and of every queued UPDATE that are not fresh, then
+  void on_reread(Result<std::vector<r53::RecordSet>> sets);
+  // Sends nothing; re-reads the names of `p` and of every queued edit that are not fresh, then
   // puts p back at the queue front.
   void reread_stale(PendingPtr p, bool was_suspect);
   // Puts members back at the queue front, in order, verdicts dropped; they count as suspects
   // again when `suspects` (they came from a batch being split).
   void requeue(std::vector<PendingPtr> members, bool suspects);
   // The answer of a member of an accepted (or landed, or empty) batch.
-  void answer_member(PendingPtr p);
-  void answer(PendingPtr p, UpdateAnswer a);
+  void answer_member(PendingPtr p, const EditAnswer& done);
+  void answer(PendingPtr p, EditAnswer a);
   void prune_answered();
+  uint32_t next_token();
 
   loop::EventBase& loop_;
   zone::Mirror mirror_;
@@ -236,19 +257,27 @@ class ZoneCommitter {
   CommitterOptions options_;
   AcceptedFn on_accepted_;
 
+  State state_ = State::kIdle;
   std::deque<PendingPtr> queue_;
-  std::unique_ptr<Flight> in_flight_;
-  std::unique_ptr<Flight> reload_;  // a batch that lost its compare-and-swap, while names are re-read
-  bool reloading_ = false;  // backing off or re-reading for reload_: send nothing
+  std::unique_ptr<Flight> flight_;  // kSending: the request in flight; kBackingOff/kRereading:
+                                    // the batch that lost its compare-and-swap (or a stale re-read)
   bool kick_scheduled_ = false;
-  loop::Timer pace_timer_;  // holds the next batch while the rate limiter has no token
+  loop::Timer pace_timer_;  // kPacing: holds the next batch while the rate limiter has no token
   bool paced_ = false;      // the pace timer fired: send without asking again
-  loop::Timer cas_timer_;   // the back-off after a lost compare-and-swap
+  loop::Timer cas_timer_;   // kBackingOff: the back-off after a lost compare-and-swap
+  loop::Timer lock_timer_;  // kLockWait: the next look at the apex
   bool accepting_ = true;
-  // Split on reject: the first `suspects_` queued UPDATEs came from a rejected batch; batches take
+  // Split on reject: the first `suspects_` queued edits came from a rejected batch; batches take
   // at most `split_cap_` of them until they are through.
   size_t suspects_ = 0;
   size_t split_cap_ = 0;
+  // The push lock: the mark this committer wrote last (nullptr when it holds none), and another
+  // writer's mark seen in the mirror with when it was first seen unchanged.
+  zone::RRset::Ptr own_mark_;
+  zone::RRset::Ptr foreign_mark_;
+  int64_t foreign_since_ms_ = 0;
+  bool taking_over_ = false;
+  uint32_t token_ = 0;
 
   std::map<std::string, Pending*> pending_by_key_;  // queued or in flight
   std::map<std::string, Answered> answered_;

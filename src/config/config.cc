@@ -166,7 +166,7 @@ Result<int64_t> parse_duration_ms(std::string_view text) {
   while (i < t.size() && (std::isdigit(static_cast<unsigned char>(t[i])) || t[i] == '.')) ++i;
   std::string num = t.substr(0, i), unit = t.substr(i);
   if (num.empty() || std::count(num.begin(), num.end(), '.') > 1 || num == ".") {
-    return Status::invalid_argument("\"" + t + "\" is not a duration (e.g. 10, 1.5s, 500ms, 2m)");
+    return Status::invalid_argument("\"" + t + "\" is not a duration (e.g. 10, 1.5s, 500ms, 2m, 1d, 4w)");
   }
   double v = std::strtod(num.c_str(), nullptr);
   double scale;
@@ -174,7 +174,9 @@ Result<int64_t> parse_duration_ms(std::string_view text) {
   else if (unit == "ms") scale = 1;
   else if (unit == "m") scale = 60000;
   else if (unit == "h") scale = 3600000;
-  else return Status::invalid_argument("\"" + t + "\" has an unknown unit (ms, s, m, h)");
+  else if (unit == "d") scale = 86400000;
+  else if (unit == "w") scale = 604800000;
+  else return Status::invalid_argument("\"" + t + "\" has an unknown unit (ms, s, m, h, d, w)");
   double ms = v * scale;
   if (ms > 86400000.0 * 365) return Status::invalid_argument("\"" + t + "\" is too long");
   return static_cast<int64_t>(std::llround(ms));

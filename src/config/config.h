@@ -14,7 +14,9 @@
 //   [aws]    endpoint, region, profile, requests-per-second, access-key-id, secret-access-key,
 //            session-token, max-attempts, poll-interval-min, poll-interval-max
 //   [key NAME]  algorithm, secret
-//   [zone NAME] hosted-zone-id, mode, allow-update
+//   [zone NAME] hosted-zone-id, mode, allow-update (dynamic), record-set-quota, lock-lease;
+//               secondary zones: primary, allow-notify, transfer-source, refresh-min/-max,
+//               retry-min/-max, expire-min/-max, max-change-percent, apex-ns, soa-timers
 #pragma once
 
 #include <array>
@@ -113,11 +115,45 @@ struct UpdateRule {
 
 enum class ZoneMode { kDynamic, kSecondary };
 
+// One primary of a secondary zone: "192.0.2.1:53 key xfr-key", "[2001:db8::1]:5300", "192.0.2.1".
+struct PrimaryAddr {
+  std::string host;  // literal address without brackets
+  uint16_t port = 53;
+  bool ipv6 = false;
+  std::string key;   // TSIG key name, lower-case with trailing dot; "" for none
+  Location where;
+  std::string str() const { return ipv6 ? "[" + host + "]:" + std::to_string(port) : host + ":" + std::to_string(port); }
+};
+
+// Who owns what a transfer cannot decide alone (route53d.ini(5) "Secondary zones").
+enum class ApexNsPolicy { kKeep, kPrimary };     // apex NS: Route 53's delegation set, or the primary's
+enum class SoaTimersPolicy { kKeep, kPrimary };  // SOA TTL and timers: Route 53's, or the primary's
+
+// The keys of a secondary zone (DESIGN.md "Zone modes"). Times in milliseconds; the clamps bound
+// the SOA timers read from the primary (dns-protocol.md §5.1, BIND's min/max-refresh-time...).
+struct SecondaryConfig {
+  std::vector<PrimaryAddr> primaries;    // tried in order
+  std::vector<Cidr> allow_notify;        // who may NOTIFY; empty: the primaries' addresses
+  std::vector<std::string> transfer_source;  // literal source addresses, at most one per family
+  int64_t refresh_min_ms = 300'000;
+  int64_t refresh_max_ms = 2'419'200'000;  // 4 weeks
+  int64_t retry_min_ms = 500'000;
+  int64_t retry_max_ms = 1'209'600'000;    // 2 weeks
+  int64_t expire_min_ms = 3'600'000;
+  int64_t expire_max_ms = 14'515'200'000;  // 24 weeks
+  int max_change_percent = 30;             // refuse a sync that deletes or changes more
+  ApexNsPolicy apex_ns = ApexNsPolicy::kKeep;
+  SoaTimersPolicy soa_timers = SoaTimersPolicy::kKeep;
+};
+
 struct ZoneConfig {
   std::string name;            // lower-case, trailing dot
   std::string hosted_zone_id;  // bare ("Z0123..."); empty: find by name at start
   ZoneMode mode = ZoneMode::kDynamic;
-  std::vector<UpdateRule> allow_update;
+  std::vector<UpdateRule> allow_update;  // dynamic zones
+  SecondaryConfig secondary;             // secondary zones
+  size_t record_set_quota = 10000;       // the hosted zone's MAX_RRSETS_BY_ZONE (raised by AWS support)
+  int64_t lock_lease_ms = 120000;        // another writer's push lock unchanged this long: take it over
   Location where;  // the [zone NAME] line
 };
 
@@ -150,7 +186,7 @@ Result<std::string> normalize_dns_name(std::string_view name);
 // Errors: kInvalidArgument "unknown algorithm ..." or a bad bit count.
 Result<std::pair<std::string, int>> parse_tsig_algorithm(std::string_view text);
 
-// Duration text: "10" (seconds), "1.5s", "500ms", "2m" -> milliseconds.
+// Duration text: "10" (seconds), "1.5s", "500ms", "2m", "1h", "1d", "4w" -> milliseconds.
 Result<int64_t> parse_duration_ms(std::string_view text);
 
 }  // namespace r53d::config

@@ -425,8 +425,119 @@ Status set_mode(KeyContext& c, std::string_view v) {
     c.zone->mode = ZoneMode::kDynamic;
     return {};
   }
-  if (m == "secondary") return bad("mode secondary is not supported yet (use dynamic)");
-  return bad("\"" + m + "\" is not a mode (dynamic)");
+  if (m == "secondary") {
+    c.zone->mode = ZoneMode::kSecondary;
+    return {};
+  }
+  return bad("\"" + m + "\" is not a mode (dynamic, secondary)");
+}
+
+// "192.0.2.1", "192.0.2.1:5300", "2001:db8::1", "[2001:db8::1]:5300", then optionally "key NAME".
+Status add_primary(KeyContext& c, std::string_view v) {
+  std::vector<std::string> w = words(v);
+  const char* grammar = " (ADDR[:PORT] [key NAME], IPv6 as [ADDR]:PORT)";
+  if (w.empty()) return bad(std::string("empty;") + grammar);
+  PrimaryAddr p;
+  const std::string& a = w[0];
+  if (a.front() == '[') {
+    size_t close = a.find(']');
+    if (close == std::string::npos) return bad("\"" + a + "\": missing ]" + grammar);
+    std::string rest = a.substr(close + 1);
+    if (!rest.empty() && (rest[0] != ':' || rest.size() == 1)) return bad("\"" + a + "\": write [ADDR]:PORT");
+    auto l = parse_listen(rest.empty() ? a + ":53" : a);
+    if (!l.ok()) return l.status();
+    p.host = l->host;
+    p.port = l->port;
+    p.ipv6 = true;
+  } else if (std::count(a.begin(), a.end(), ':') > 1) {
+    in6_addr tmp;
+    if (inet_pton(AF_INET6, a.c_str(), &tmp) != 1) return bad("\"" + a + "\" is not an IPv6 address");
+    p.host = a;
+    p.ipv6 = true;
+  } else {
+    auto l = parse_listen(a.find(':') == std::string::npos ? a + ":53" : a);
+    if (!l.ok()) return l.status();
+    p.host = l->host;
+    p.port = l->port;
+  }
+  if (w.size() == 3 && w[1] == "key") {
+    auto n = normalize_dns_name(w[2]);
+    if (!n.ok()) return bad("key name: " + n.status().message());
+    p.key = *n;
+  } else if (w.size() != 1) {
+    return bad(std::string("unexpected \"") + w[1] + "\";" + grammar);
+  }
+  p.where = c.where;
+  c.zone->secondary.primaries.push_back(std::move(p));
+  return {};
+}
+
+Status add_allow_notify(KeyContext& c, std::string_view v) {
+  for (const std::string& item : split(v, ',')) {
+    if (item.empty()) return bad("empty item in the list");
+    auto cidr = parse_cidr(item);
+    if (!cidr.ok()) return cidr.status();
+    c.zone->secondary.allow_notify.push_back(*cidr);
+  }
+  return {};
+}
+
+Status add_transfer_source(KeyContext& c, std::string_view v) {
+  std::string a = trim(v);
+  if (a.size() > 2 && a.front() == '[' && a.back() == ']') a = a.substr(1, a.size() - 2);
+  in6_addr tmp6;
+  in_addr tmp4;
+  bool v6 = inet_pton(AF_INET6, a.c_str(), &tmp6) == 1;
+  if (!v6 && inet_pton(AF_INET, a.c_str(), &tmp4) != 1) return bad("\"" + a + "\" is not an IP address");
+  for (const std::string& o : c.zone->secondary.transfer_source)
+    if ((o.find(':') != std::string::npos) == v6)
+      return bad(std::string("one ") + (v6 ? "IPv6" : "IPv4") + " source address only (already " + o + ")");
+  c.zone->secondary.transfer_source.push_back(a);
+  return {};
+}
+
+// A duration key of a secondary zone between 1 s and 52 weeks.
+template <int64_t SecondaryConfig::*Field>
+Status set_zone_duration(KeyContext& c, std::string_view v) {
+  auto d = parse_duration_ms(v);
+  if (!d.ok()) return d.status();
+  if (*d < 1000 || *d > 31'449'600'000) return bad("must be between 1s and 52 weeks");
+  c.zone->secondary.*Field = *d;
+  return {};
+}
+
+Status set_max_change_percent(KeyContext& c, std::string_view v) {
+  std::string t = trim(v);
+  if (!t.empty() && t.back() == '%') t.pop_back();
+  auto n = parse_int(t, 1, 100);
+  if (!n.ok()) return n.status();
+  c.zone->secondary.max_change_percent = static_cast<int>(*n);
+  return {};
+}
+
+// apex-ns, soa-timers: "keep" (Route 53's) or "primary".
+template <class Policy, Policy SecondaryConfig::*Field>
+Status set_keep_or_primary(KeyContext& c, std::string_view v) {
+  std::string m = trim(v);
+  if (m == "keep") c.zone->secondary.*Field = Policy::kKeep;
+  else if (m == "primary") c.zone->secondary.*Field = Policy::kPrimary;
+  else return bad("\"" + m + "\" is not keep or primary");
+  return {};
+}
+
+Status set_record_set_quota(KeyContext& c, std::string_view v) {
+  auto n = parse_int(v, 1, 100'000'000);
+  if (!n.ok()) return n.status();
+  c.zone->record_set_quota = static_cast<size_t>(*n);
+  return {};
+}
+
+Status set_lock_lease(KeyContext& c, std::string_view v) {
+  auto d = parse_duration_ms(v);
+  if (!d.ok()) return d.status();
+  if (*d < 1000 || *d > 86'400'000) return bad("must be between 1s and 24h");
+  c.zone->lock_lease_ms = *d;
+  return {};
 }
 
 Status add_allow_update(KeyContext& c, std::string_view v) {
@@ -490,9 +601,40 @@ const std::vector<KeyDef>& key_table() {
       {S::kKey, "secret", nullptr, false, true, "the key, base64 (as tsig-keygen prints it)", set_secret},
       {S::kZone, "hosted-zone-id", nullptr, false, false,
        "the Route 53 hosted zone (default: found by name)", set_zone_id},
-      {S::kZone, "mode", "dynamic", false, false, "dynamic: RFC 2136 UPDATEs change the zone", set_mode},
+      {S::kZone, "mode", "dynamic", false, false,
+       "dynamic: RFC 2136 UPDATEs change the zone; secondary: it follows a primary", set_mode},
       {S::kZone, "allow-update", nullptr, true, false,
-       "key NAME [names PATTERN,...] [types TYPE,...] | address CIDR", add_allow_update},
+       "dynamic zones: key NAME [names PATTERN,...] [types TYPE,...] | address CIDR", add_allow_update},
+      {S::kZone, "record-set-quota", "10000", false, false,
+       "the hosted zone's record-set quota (MAX_RRSETS_BY_ZONE)", set_record_set_quota},
+      {S::kZone, "lock-lease", "120s", false, false,
+       "another writer's push lock unchanged this long is taken over", set_lock_lease},
+      {S::kZone, "primary", nullptr, true, false,
+       "secondary zones: ADDR[:PORT] [key NAME], tried in order (IPv6 as [ADDR]:PORT)", add_primary},
+      {S::kZone, "allow-notify", nullptr, true, false,
+       "secondary zones: addresses/networks that may NOTIFY (default: the primaries)", add_allow_notify},
+      {S::kZone, "transfer-source", nullptr, true, false,
+       "secondary zones: source address of SOA queries and transfers (one per family)", add_transfer_source},
+      {S::kZone, "refresh-min", "300s", false, false, "secondary zones: shortest SOA refresh",
+       set_zone_duration<&SecondaryConfig::refresh_min_ms>},
+      {S::kZone, "refresh-max", "4w", false, false, "secondary zones: longest SOA refresh",
+       set_zone_duration<&SecondaryConfig::refresh_max_ms>},
+      {S::kZone, "retry-min", "500s", false, false, "secondary zones: shortest retry after a failure",
+       set_zone_duration<&SecondaryConfig::retry_min_ms>},
+      {S::kZone, "retry-max", "2w", false, false, "secondary zones: longest retry after a failure",
+       set_zone_duration<&SecondaryConfig::retry_max_ms>},
+      {S::kZone, "expire-min", "1h", false, false, "secondary zones: shortest SOA expire",
+       set_zone_duration<&SecondaryConfig::expire_min_ms>},
+      {S::kZone, "expire-max", "24w", false, false, "secondary zones: longest SOA expire",
+       set_zone_duration<&SecondaryConfig::expire_max_ms>},
+      {S::kZone, "max-change-percent", "30", false, false,
+       "secondary zones: refuse a sync that deletes or changes more of the zone's record sets", set_max_change_percent},
+      {S::kZone, "apex-ns", "keep", false, false,
+       "secondary zones: keep Route 53's apex NS set, or take the primary's",
+       set_keep_or_primary<ApexNsPolicy, &SecondaryConfig::apex_ns>},
+      {S::kZone, "soa-timers", "keep", false, false,
+       "secondary zones: keep Route 53's SOA TTL and timers, or take the primary's",
+       set_keep_or_primary<SoaTimersPolicy, &SecondaryConfig::soa_timers>},
   };
   return kKeys;
 }
@@ -677,8 +819,46 @@ Result<Config> Builder::finish() {
       }
     }
   }
+  // Keys that belong to one mode only, and what a secondary zone needs.
+  for (size_t zi = 0; zi < config_.zones.size(); ++zi) {
+    ZoneConfig& z = config_.zones[zi];
+    const Instance* inst = nullptr;
+    for (const Instance& i : instances_)
+      if (i.section == Section::kZone && i.index == zi) inst = &i;
+    auto line_in_zone = [&](const char* key) { return inst && inst->seen.count(key) ? inst->seen.at(key) : z.where.line; };
+    if (z.mode == ZoneMode::kDynamic) {
+      for (const char* k : {"primary", "allow-notify", "transfer-source", "refresh-min", "refresh-max", "retry-min",
+                            "retry-max", "expire-min", "expire-max", "max-change-percent", "apex-ns", "soa-timers"})
+        if (inst && inst->seen.count(k))
+          error(inst->seen.at(k), std::string(k) + " is for secondary zones (zone " + z.name +
+                                      " is dynamic; set mode = secondary)");
+      continue;
+    }
+    SecondaryConfig& sc = z.secondary;
+    if (!z.allow_update.empty())
+      error(z.allow_update.front().where.line,
+            "allow-update is for dynamic zones: zone " + z.name + " is a secondary zone and follows its primary");
+    if (sc.primaries.empty() && !(inst && inst->seen.count("primary"))) error(z.where.line, "zone " + z.name + ": mode secondary needs a primary (primary = ADDR[:PORT] [key NAME])");
+    for (const PrimaryAddr& p : sc.primaries)
+      if (!p.key.empty() && config_.find_key(p.key) == nullptr)
+        error(p.where.line, "primary " + p.str() + ": unknown key \"" + p.key + "\" (define it in a [key " + p.key +
+                                "] section or a key-file)");
+    auto order = [&](int64_t lo, int64_t hi, const char* lo_key, const char* hi_key) {
+      if (lo > hi) error(line_in_zone(lo_key), std::string(lo_key) + " is longer than " + hi_key);
+    };
+    order(sc.refresh_min_ms, sc.refresh_max_ms, "refresh-min", "refresh-max");
+    order(sc.retry_min_ms, sc.retry_max_ms, "retry-min", "retry-max");
+    order(sc.expire_min_ms, sc.expire_max_ms, "expire-min", "expire-max");
+    if (sc.allow_notify.empty()) {
+      for (const PrimaryAddr& p : sc.primaries) {
+        auto c = parse_cidr(p.host);
+        if (c.ok()) sc.allow_notify.push_back(*c);
+      }
+    }
+  }
   // allow-update rules name existing keys.
   for (const ZoneConfig& z : config_.zones) {
+    if (z.mode != ZoneMode::kDynamic) continue;
     if (z.allow_update.empty()) {
       config_.warnings.push_back(z.where.str() + ": zone " + z.name +
                                  " has no allow-update rule: every UPDATE will be refused");

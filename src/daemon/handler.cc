@@ -265,7 +265,7 @@ void Handler::handle_update(std::span<const uint8_t> wire, const dns::RequestChe
   auto request = std::make_shared<std::vector<uint8_t>>(wire.begin(), wire.end());
   auto check = std::make_shared<dns::RequestCheck>(rc);
   z.entry.committer->submit(std::move(req), [this, request, check, respond = std::move(respond), zone_text,
-                                             client_text, key](const commit::UpdateAnswer& a) {
+                                             client_text, key](const commit::EditAnswer& a) {
     if (a.rcode != LDNS_RCODE_NOERROR)
       log::notice("UPDATE %s: client %s key %s zone %s id %u: %s%s", update::rcode_name(a.rcode),
                   client_text.c_str(), key.c_str(), zone_text.c_str(), check->header.id, a.reason.c_str(),

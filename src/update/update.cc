@@ -76,14 +76,18 @@ class Processor {
   void delete_rrset(size_t i, const Name& owner, uint16_t type);
   void delete_name(size_t i, const Name& owner);
   void delete_rr(size_t i, const ldns_rr* rr);
+  // The working copy enforces Route 53's rules itself (zone/mirror.h); policy() refused all of
+  // that already with a precise reason, so a refusal here is kept as the UPDATE's answer.
   void put(RRset::Ptr set) {
     touched_.insert(set->key());
-    wc_.put(std::move(set));
-    changed_ = true;
+    note(wc_.put(std::move(set)));
   }
-  void erase(const Name& owner, uint16_t type) {
-    wc_.erase(owner, type);
-    changed_ = true;
+  void erase(const Name& owner, uint16_t type) { note(wc_.erase(owner, type)); }
+  void note(Status s) {
+    if (s.ok())
+      changed_ = true;
+    else if (write_error_.ok())
+      write_error_ = std::move(s);
   }
   void ignore(size_t i, const ldns_rr* rr, const std::string& why) {
     ignored_.push_back(where("update", i, rr) + ": " + why + " (ignored)");
@@ -94,6 +98,7 @@ class Processor {
   WorkingCopy& wc_;
   Name apex_;
   bool changed_ = false;
+  Status write_error_;
   std::set<Key> touched_;
   std::vector<std::string> ignored_;
 };
@@ -117,6 +122,7 @@ Outcome Processor::run() {
   if (!o.ok()) return o;
   auto mark = wc_.mark();
   o = apply_all();
+  if (o.ok() && !write_error_.ok()) o = fail(LDNS_RCODE_REFUSED, write_error_.message());
   if (!o.ok()) {
     wc_.rollback(mark);
     return o;

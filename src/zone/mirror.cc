@@ -202,7 +202,28 @@ Status Mirror::reload_names(const std::vector<Name>& names, const std::vector<r5
 
 // ---- WorkingCopy --------------------------------------------------------------------------
 
-WorkingCopy::WorkingCopy(const Mirror& base) : base_(&base), base_generation_(base.generation()) {}
+namespace {
+
+// Route 53's default SOA EXPIRE (route53-api.md §3.4): what a bumped SOA gets instead of the
+// push lock's mark.
+constexpr uint32_t kDefaultSoaExpire = 1209600;
+
+// The SOA after a batch that does not set its own: serial + 1 (RFC 1982, never 0), the lock's
+// mark (if any) replaced by Route 53's default EXPIRE. Falls back to old (cannot happen: the
+// mirror checked its SOA has 7 fields).
+RRset::Ptr bumped_soa(const RRset::Ptr& old) {
+  auto f = soa_fields(*old);
+  if (!f.ok()) return old;
+  f->serial = dns::serial_next(f->serial);
+  if ((f->expire & kSoaLockMask) == kSoaLockTag) f->expire = kDefaultSoaExpire;
+  auto next = soa_with_fields(*old, *f, old->ttl_s());
+  return next.ok() ? *next : old;
+}
+
+}  // namespace
+
+WorkingCopy::WorkingCopy(const Mirror& base, WriteRules rules)
+    : base_(&base), base_generation_(base.generation()), rules_(rules) {}
 
 RRset::Ptr WorkingCopy::find(const Name& owner, uint16_t type) const {
   note_read(owner);
@@ -271,12 +292,47 @@ void WorkingCopy::assign(const Key& key, RRset::Ptr set) {
   overlay_[key] = std::move(e);
 }
 
-void WorkingCopy::put(RRset::Ptr set) {
-  Key key = set->key();
-  assign(key, std::move(set));
+Status WorkingCopy::check_write(const Key& key, const RRset* set) const {
+  const std::string what = key.owner.to_text() + " " + type_to_r53(key.type);
+  if (!key.owner.is_at_or_below(apex())) return Status::invalid_argument(what + " is outside zone " + apex().to_text());
+  auto it = overlay_.find(key);
+  RRset::Ptr cur = it != overlay_.end() ? it->second.set : base_->find(key.owner, key.type);
+  if (cur && cur->read_only())
+    return Status::permission_denied(what + " is a Route 53 " + cur->read_only_reason() + " that route53d never changes");
+  if (set && set->read_only()) return Status::permission_denied(what + ": route53d does not write " + set->read_only_reason() + "s");
+  if (!is_route53_type(key.type)) return Status::permission_denied(what + ": Route 53 cannot hold this type");
+  const bool at_apex = key.owner == apex();
+  if (key.type == LDNS_RR_TYPE_SOA) {
+    if (!at_apex) return Status::permission_denied(what + ": an SOA belongs at the apex only");
+    if (!set) return Status::permission_denied(what + ": the apex SOA belongs to Route 53 and cannot be deleted");
+    const RRset& old = base_->soa();
+    if (set->rdata().size() != 1 || ldns_rr_rd_count(set->rdata()[0].rr.get()) != 7 ||
+        ldns_dname_compare(ldns_rr_rdf(set->rdata()[0].rr.get(), 0), ldns_rr_rdf(old.rdata()[0].rr.get(), 0)) != 0 ||
+        ldns_dname_compare(ldns_rr_rdf(set->rdata()[0].rr.get(), 1), ldns_rr_rdf(old.rdata()[0].rr.get(), 1)) != 0)
+      return Status::permission_denied(what + ": the SOA's MNAME and RNAME belong to Route 53");
+  }
+  if (key.type == LDNS_RR_TYPE_NS && at_apex && !rules_.apex_ns)
+    return Status::permission_denied(what + ": the apex NS set belongs to Route 53");
+  if (set && key.type == LDNS_RR_TYPE_NS && key.owner.is_wildcard())
+    return Status::permission_denied(what + ": Route 53 does not allow NS records at a wildcard name");
+  if (set && key.type == LDNS_RR_TYPE_CNAME && at_apex)
+    return Status::permission_denied(what + ": Route 53 does not allow a CNAME at the zone apex");
+  return Status();
 }
 
-void WorkingCopy::erase(const Name& owner, uint16_t type) { assign(Key{owner, type}, nullptr); }
+Status WorkingCopy::put(RRset::Ptr set) {
+  Key key = set->key();
+  R53D_RETURN_IF_ERROR(check_write(key, set.get()));
+  assign(key, std::move(set));
+  return Status();
+}
+
+Status WorkingCopy::erase(const Name& owner, uint16_t type) {
+  Key key{owner, type};
+  R53D_RETURN_IF_ERROR(check_write(key, nullptr));
+  assign(key, nullptr);
+  return Status();
+}
 
 void WorkingCopy::rollback(Mark m) {
   if (stale_.size() > m.stale_size) stale_.resize(m.stale_size);
@@ -303,10 +359,9 @@ BatchSize WorkingCopy::size() const {
   BatchSize s = cost_;
   if (!soa_differs_) {
     // The serial bump: exact old SOA out, SOA with serial + 1 in.
-    const RRset& old = base_->soa();
-    s += old.size();
-    auto next = soa_with_serial(old, dns::serial_next(old.soa_serial()));
-    s += next.ok() ? (*next)->size() : old.size();
+    RRset::Ptr old = base_->find(apex(), LDNS_RR_TYPE_SOA);
+    s += old->size();
+    s += bumped_soa(old)->size();
   }
   return s;
 }
@@ -319,6 +374,30 @@ std::vector<Name> WorkingCopy::names_to_reload() const {
 }
 
 // ---- Batch / diff -------------------------------------------------------------------------
+
+namespace {
+
+// Fills b with the request for `data` and the SOA pair: the exact old SOA out, DELETEs of the
+// exact stored versions, CREATEs of the new ones, the new SOA in (the DELETE is the lock:
+// Route 53 refuses it if the stored set differs).
+void fill_batch(Batch& b, std::vector<Batch::Swap> data, RRset::Ptr soa_before, RRset::Ptr soa_after) {
+  auto add = [&](r53::Action a, const RRset::Ptr& set) {
+    for (const auto& rs : set->stored()) b.changes.push_back(r53::Change{a, rs});
+  };
+  add(r53::Action::kDelete, soa_before);
+  for (const auto& s : data)
+    if (s.before) add(r53::Action::kDelete, s.before);
+  for (const auto& s : data)
+    if (s.after) add(r53::Action::kCreate, s.after);
+  add(r53::Action::kCreate, soa_after);
+  b.new_serial = soa_after->soa_serial();
+  Key soa_key{soa_before->owner(), LDNS_RR_TYPE_SOA};
+  b.swaps = std::move(data);
+  b.swaps.push_back(Batch::Swap{soa_key, std::move(soa_before), std::move(soa_after)});
+  b.size = size_of_changes(b.changes);
+}
+
+}  // namespace
 
 std::vector<Name> Batch::names() const {
   std::set<Name> all;
@@ -344,37 +423,58 @@ Batch diff(const WorkingCopy& wc) {
   b.new_serial = b.old_serial;
   if (!wc.changed()) return b;
 
-  const Key soa_key{m.apex(), LDNS_RR_TYPE_SOA};
-  Batch::Swap soa_swap{soa_key, m.find(m.apex(), LDNS_RR_TYPE_SOA), nullptr};
   std::vector<Batch::Swap> others;
   for (const auto& [key, e] : wc.overlay_) {
-    if (!e.differs) continue;
-    if (key == soa_key) {
-      soa_swap.after = e.set;
-      continue;
-    }
+    if (!e.differs || (key.owner == m.apex() && key.type == LDNS_RR_TYPE_SOA)) continue;
     others.push_back(Batch::Swap{key, m.find(key.owner, key.type), e.set});
   }
-  if (!soa_swap.after) {
-    auto next = soa_with_serial(*soa_swap.before, dns::serial_next(b.old_serial));
-    soa_swap.after = next.ok() ? *next : soa_swap.before;  // cannot fail: load checked the SOA
-  }
-  b.new_serial = soa_swap.after->soa_serial();
-
-  auto add = [&](r53::Action a, const RRset::Ptr& set) {
-    for (const auto& rs : set->stored()) b.changes.push_back(r53::Change{a, rs});
-  };
-  add(r53::Action::kDelete, soa_swap.before);
-  for (const auto& s : others)
-    if (s.before) add(r53::Action::kDelete, s.before);
-  for (const auto& s : others)
-    if (s.after) add(r53::Action::kCreate, s.after);
-  add(r53::Action::kCreate, soa_swap.after);
-
-  b.swaps = std::move(others);
-  b.swaps.push_back(std::move(soa_swap));
-  b.size = size_of_changes(b.changes);
+  fill_batch(b, std::move(others), m.find(m.apex(), LDNS_RR_TYPE_SOA), final_soa(wc));
   return b;
+}
+
+RRset::Ptr final_soa(const WorkingCopy& wc) {
+  const Mirror& m = wc.base();
+  auto it = wc.overlay_.find(Key{m.apex(), LDNS_RR_TYPE_SOA});
+  if (it != wc.overlay_.end() && it->second.differs && it->second.set) return it->second.set;
+  return bumped_soa(m.find(m.apex(), LDNS_RR_TYPE_SOA));
+}
+
+std::vector<ChangeGroup> change_groups(const WorkingCopy& wc) {
+  std::vector<ChangeGroup> out;
+  const Mirror& m = wc.base();
+  for (const auto& [key, e] : wc.overlay_) {
+    if (!e.differs || (key.owner == m.apex() && key.type == LDNS_RR_TYPE_SOA)) continue;
+    if (out.empty() || !(out.back().owner == key.owner)) out.push_back(ChangeGroup{key.owner, {}});
+    out.back().size += e.cost;
+  }
+  return out;
+}
+
+std::vector<Batch> diff_in_requests(const WorkingCopy& wc, const std::vector<std::vector<size_t>>& requests,
+                                    const std::vector<RRset::Ptr>& soas) {
+  const Mirror& m = wc.base();
+  std::vector<ChangeGroup> groups = change_groups(wc);
+  std::vector<std::vector<Batch::Swap>> by_group(groups.size());
+  size_t g = 0;
+  for (const auto& [key, e] : wc.overlay_) {
+    if (!e.differs || (key.owner == m.apex() && key.type == LDNS_RR_TYPE_SOA)) continue;
+    while (!(groups[g].owner == key.owner)) ++g;
+    by_group[g].push_back(Batch::Swap{key, m.find(key.owner, key.type), e.set});
+  }
+  std::vector<Batch> out;
+  RRset::Ptr soa_before = m.find(m.apex(), LDNS_RR_TYPE_SOA);
+  for (size_t k = 0; k < requests.size(); ++k) {
+    Batch b;
+    b.base_generation = k == 0 ? wc.base_generation() : 0;
+    b.old_serial = soa_before->soa_serial();
+    std::vector<Batch::Swap> swaps;
+    for (size_t gi : requests[k])
+      for (auto& sw : by_group[gi]) swaps.push_back(sw);
+    fill_batch(b, std::move(swaps), soa_before, soas[k]);
+    soa_before = soas[k];
+    out.push_back(std::move(b));
+  }
+  return out;
 }
 
 }  // namespace r53d::zone

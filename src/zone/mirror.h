@@ -38,9 +38,12 @@
 // older generation). Nothing here calls back or blocks; no method throws except on allocation
 // failure.
 //
-// Route 53 rules kept here: apex SOA and NS exist and are Route 53's (an update never deletes
-// them; MNAME/RNAME are never changed); read-only RRsets (alias, routing policy, ...; see
-// rrset.h) are kept exactly as read and never appear in a batch.
+// Route 53 rules kept here, whatever the edit (DESIGN.md "One commit pipeline, two sources"):
+// WorkingCopy::put and erase refuse (kPermissionDenied, with the reason) to change a read-only
+// RRset (alias, routing policy, ...; see rrset.h) or to write one, a type Route 53 cannot hold,
+// the apex NS set (unless WriteRules::apex_ns), the SOA's owner, MNAME or RNAME, the SOA's
+// existence, NS at a wildcard name, or a CNAME at the apex. So no source can put into a batch
+// what route53d must not change; read-only RRsets never appear in a batch.
 #pragma once
 
 #include <cstdint>
@@ -58,6 +61,7 @@
 namespace r53d::zone {
 
 class Batch;
+struct ChangeGroup;
 
 class Mirror {
  public:
@@ -127,14 +131,20 @@ class Mirror {
 // Groups RecordSets by (name, type) into RRsets (helper of load and reload_names).
 Result<std::map<Key, RRset::Ptr>> group_record_sets(std::vector<r53::RecordSet> sets);
 
+// What a working copy may change beyond the data Route 53 lets anyone write (see the top).
+struct WriteRules {
+  bool apex_ns = false;  // the apex NS set may be written (secondary zones with apex-ns = primary)
+};
+
 // An overlay on a Mirror where UPDATEs are applied in order. Reads see the overlay first, then
 // the mirror. Every change can be undone back to a mark (an UPDATE that fails half-way leaves
 // nothing behind; the group commit drops an UPDATE that makes the batch too big).
 class WorkingCopy {
  public:
-  explicit WorkingCopy(const Mirror& base);
+  explicit WorkingCopy(const Mirror& base, WriteRules rules = {});
 
   const Mirror& base() const { return *base_; }
+  const WriteRules& rules() const { return rules_; }
   const Name& apex() const { return base_->apex(); }
   uint64_t base_generation() const { return base_generation_; }
 
@@ -147,8 +157,10 @@ class WorkingCopy {
   uint32_t serial() const { return soa().soa_serial(); }
 
   // Writes. put replaces the RRset of set->key() (set must be non-null); erase removes one.
-  void put(RRset::Ptr set);
-  void erase(const Name& owner, uint16_t type);
+  // kPermissionDenied (nothing written) for what the rules at the top of this file forbid,
+  // kInvalidArgument for an owner outside the zone.
+  [[nodiscard]] Status put(RRset::Ptr set);
+  [[nodiscard]] Status erase(const Name& owner, uint16_t type);
 
   struct Mark {
     size_t undo_size = 0;
@@ -172,6 +184,10 @@ class WorkingCopy {
 
  private:
   friend Batch diff(const WorkingCopy& wc);
+  friend std::vector<ChangeGroup> change_groups(const WorkingCopy& wc);
+  friend RRset::Ptr final_soa(const WorkingCopy& wc);
+  friend std::vector<Batch> diff_in_requests(const WorkingCopy& wc, const std::vector<std::vector<size_t>>& requests,
+                                             const std::vector<RRset::Ptr>& soas);
   struct Entry {
     RRset::Ptr set;     // nullptr: erased
     bool differs = false;
@@ -185,8 +201,11 @@ class WorkingCopy {
     if (!base_->is_fresh(owner)) stale_.push_back(owner);
   }
 
+  Status check_write(const Key& key, const RRset* set) const;
+
   const Mirror* base_;
   uint64_t base_generation_;
+  WriteRules rules_;
   std::map<Key, Entry> overlay_;
   struct Undo {
     Key key;
@@ -228,9 +247,27 @@ class Batch {
 // The batch that turns the mirror into the working copy: for each RRset that differs, a DELETE
 // of its exact stored version and/or a CREATE of the new one, plus the SOA pair: the exact old
 // SOA out and the SOA with serial + 1 (RFC 1982, never 0) in — unless the working copy's SOA
-// already differs (an UPDATE set a higher serial), in which case that SOA goes in. Empty when
-// the working copy equals the mirror (no call, no serial bump).
+// already differs (an UPDATE set a higher serial, a transfer the primary's), in which case that
+// SOA goes in. Empty when the working copy equals the mirror (no call, no serial bump). A bumped
+// SOA never keeps the push lock's mark (soa.h): taking over a lock ends it.
 Batch diff(const WorkingCopy& wc);
+
+// The same change split into several requests (a push larger than one request, DESIGN.md "The
+// push lock"). change_groups() lists the owner names whose RRsets differ (the SOA excluded), in
+// name order, each with the cost of its DELETEs and CREATEs; `requests` assigns every group to
+// one request (indices into change_groups(), each exactly once); soas[k] is the SOA request k
+// leaves (the lock marks, then the final SOA: soas.size() == requests.size()). Request k swaps
+// soas[k-1] (the mirror's SOA for k = 0) for soas[k]. The first batch has the working copy's base
+// generation; the caller sets each later one's base_generation after committing the one before.
+struct ChangeGroup {
+  Name owner;
+  BatchSize size;
+};
+std::vector<ChangeGroup> change_groups(const WorkingCopy& wc);
+std::vector<Batch> diff_in_requests(const WorkingCopy& wc, const std::vector<std::vector<size_t>>& requests,
+                                    const std::vector<RRset::Ptr>& soas);
+// The SOA the working copy leaves (its own, or the mirror's with serial + 1 as diff() makes it).
+RRset::Ptr final_soa(const WorkingCopy& wc);
 
 // The cost of a change list against the per-request limits (kMaxBatchRecords,
 // kMaxBatchChars): every DELETE and CREATE counted (an UPSERT would count twice).

@@ -48,13 +48,36 @@ uint32_t field(const ldns_rr* rr, size_t i) { return ldns_rdf2native_int32(ldns_
 
 }  // namespace
 
-Result<RRset::Ptr> soa_with_serial(const RRset& cur, uint32_t serial) {
-  if (cur.type() != LDNS_RR_TYPE_SOA || cur.read_only() || cur.rdata().size() != 1 ||
-      ldns_rr_rd_count(cur.rdata()[0].rr.get()) != 7)
+Result<SoaFields> soa_fields(const RRset& soa) {
+  if (soa.type() != LDNS_RR_TYPE_SOA || soa.read_only() || soa.rdata().size() != 1 ||
+      ldns_rr_rd_count(soa.rdata()[0].rr.get()) != 7)
     return Status::invalid_argument("not a simple SOA RRset");
-  const ldns_rr* rr = cur.rdata()[0].rr.get();
-  const uint32_t nums[5] = {serial, field(rr, 3), field(rr, 4), field(rr, 5), field(rr, 6)};
-  return rebuild(cur, nums, cur.ttl_s());
+  const ldns_rr* rr = soa.rdata()[0].rr.get();
+  return SoaFields{field(rr, 2), field(rr, 3), field(rr, 4), field(rr, 5), field(rr, 6)};
+}
+
+Result<RRset::Ptr> soa_with_fields(const RRset& cur, const SoaFields& f, uint32_t ttl_s) {
+  const uint32_t nums[5] = {f.serial, f.refresh, f.retry, f.expire, f.minimum};
+  return rebuild(cur, nums, ttl_s);
+}
+
+Result<RRset::Ptr> soa_with_serial(const RRset& cur, uint32_t serial) {
+  auto f = soa_fields(cur);
+  if (!f.ok()) return f.status();
+  f->serial = serial;
+  return soa_with_fields(cur, *f, cur.ttl_s());
+}
+
+bool soa_is_locked(const RRset& soa) {
+  auto f = soa_fields(soa);
+  return f.ok() && (f->expire & kSoaLockMask) == kSoaLockTag;
+}
+
+Result<RRset::Ptr> soa_locked(const RRset& cur, uint32_t token) {
+  auto f = soa_fields(cur);
+  if (!f.ok()) return f.status();
+  f->expire = kSoaLockTag | (token & ~kSoaLockMask);
+  return soa_with_fields(cur, *f, cur.ttl_s());
 }
 
 Result<RRset::Ptr> soa_from_update(const RRset& cur, const ldns_rr* update_rr) {

@@ -2,12 +2,17 @@
 // change batches with the real compare-and-swap rules (route53-api.md §3.2-§3.3) and can be told
 // to hold, reject or fail requests.
 #include "commit/zone_committer.h"
+#include "update/update.h"
+#include "zone/soa.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <deque>
+#include <optional>
 #include <map>
+#include <sstream>
+#include <set>
 
 #include "loop/event_base.h"
 #include "tests/unit/zone/fixture.h"
@@ -41,6 +46,10 @@ class FakeRoute53 : public ZoneBackend {
   std::string poison = "reject-me";
   // Something changes the zone behind route53d before each of the next N calls.
   int interfere = 0;
+  // ... or before the calls with these 1-based numbers.
+  std::set<size_t> interfere_before;
+  // The SOA value the store holds after each call (applied or not), in call order.
+  std::vector<std::string> soa_after;
   // The next N calls that apply lose their reply: the batch lands, the client retries, and the
   // retry's answer (a lost compare-and-swap against the batch itself) is what comes back, with
   // maybe_applied set.
@@ -65,8 +74,8 @@ class FakeRoute53 : public ZoneBackend {
   void change_rrsets(const std::string&, const r53::ChangeBatch& batch, std::function<void(ChangeOutcome)> cb) override {
     calls.push_back(batch);
     auto run = [this, batch, cb] {
-      if (interfere > 0) {
-        --interfere;
+      if (interfere > 0 || interfere_before.count(calls.size())) {
+        if (interfere > 0) --interfere;
         bump_soa_behind();
       }
       if (preempt_same > 0) {
@@ -90,6 +99,7 @@ class FakeRoute53 : public ZoneBackend {
         --flag_maybe_applied;
         o.maybe_applied = true;
       }
+      soa_after.push_back(store_.at({"example.com.", "SOA"}).values.at(0));
       loop_.defer([cb, o] { cb(o); });
     };
     if (hold)
@@ -147,6 +157,7 @@ class FakeRoute53 : public ZoneBackend {
     if (!add_name.empty()) put(testing::rs(add_name, "A", 60, {"198.51.100.1"}));
   }
   void put(const r53::RecordSet& rs) { store_[{rs.name, rs.type + rs.set_identifier}] = rs; }
+  size_t size() const { return store_.size(); }
 
  private:
   static std::string bracket(const r53::RecordSet& rs) {
@@ -210,11 +221,12 @@ class CommitterTest : public ::testing::Test {
  protected:
   CommitterTest() : loop_(clock_), r53_(loop_) {}
 
-  ZoneCommitter& committer(CommitterOptions opt = {}) {
+  ZoneCommitter& committer(CommitterOptions opt = {}, std::optional<zone::Mirror> mirror = std::nullopt) {
     if (!zc_) {
       // No back-off after a lost compare-and-swap unless a test asks for one.
       if (!opt.rng) opt.rng = [] { return 0.0; };
-      zc_ = std::make_unique<ZoneCommitter>(loop_, testing::load_example(), "ZEXAMPLE", r53_, opt);
+      zc_ = std::make_unique<ZoneCommitter>(loop_, mirror ? std::move(*mirror) : testing::load_example(), "ZEXAMPLE",
+                                            r53_, opt);
       zc_->set_on_accepted([this](const std::string& id, zone::RRset::Ptr soa) {
         accepted_.emplace_back(id, soa ? soa->soa_serial() : 0);
       });
@@ -242,7 +254,7 @@ class CommitterTest : public ::testing::Test {
     size_t slot = answers_.size();
     answers_.push_back({});
     answer_count_.push_back(0);
-    committer().submit(std::move(r), [this, slot](const UpdateAnswer& a) {
+    committer().submit(std::move(r), [this, slot](const EditAnswer& a) {
       answers_[slot] = a;
       ++answer_count_[slot];
     });
@@ -271,7 +283,7 @@ class CommitterTest : public ::testing::Test {
   FakeRoute53 r53_;
   std::shared_ptr<const update::Grant> grant_ = std::make_shared<update::AllowAll>();
   std::unique_ptr<ZoneCommitter> zc_;
-  std::vector<UpdateAnswer> answers_;
+  std::vector<EditAnswer> answers_;
   std::vector<int> answer_count_;
   std::vector<std::pair<std::string, uint32_t>> accepted_;
   uint16_t next_id_ = 1;
@@ -814,6 +826,254 @@ TEST_F(CommitterTest, WaitsForTheRateLimiterAndGathersWhatArrivesMeanwhile) {
   EXPECT_EQ(rcode(a), "NOERROR");
   EXPECT_EQ(rcode(b), "NOERROR");
   EXPECT_EQ(committer().stats().max_batch, 2u);
+}
+
+// An exclusive edit (what a zone transfer submits): puts `sets` and, when serial != 0, the SOA
+// with that serial; applied again from scratch after a lost compare-and-swap.
+class SetEdit final : public Edit {
+ public:
+  SetEdit(std::vector<r53::RecordSet> sets, uint32_t serial, bool whole_zone = false)
+      : sets_(std::move(sets)), serial_(serial), whole_(whole_zone) {}
+  // Counts apply() calls, outliving the edit (the committer frees it once answered).
+  std::shared_ptr<int> applied = std::make_shared<int>(0);
+  std::string describe() const override { return "test edit to serial " + std::to_string(serial_); }
+  EditResult apply(zone::WorkingCopy& wc) override {
+    ++*applied;
+    auto mark = wc.mark();
+    for (const auto& rs : sets_) {
+      auto set = zone::RRset::from_stored({rs});
+      Status s = set.ok() ? wc.put(*set) : set.status();
+      if (!s.ok()) {
+        wc.rollback(mark);
+        return EditResult{LDNS_RCODE_REFUSED, s.message(), false};
+      }
+    }
+    if (serial_ != 0) {
+      auto soa = zone::soa_with_serial(wc.soa(), serial_);
+      Status s = soa.ok() ? wc.put(*soa) : soa.status();
+      if (!s.ok()) return EditResult{LDNS_RCODE_SERVFAIL, s.message(), false};
+    }
+    return EditResult{LDNS_RCODE_NOERROR, "", true};
+  }
+  std::vector<zone::Name> names_read(const zone::Name& apex) const override {
+    std::vector<zone::Name> out{apex};
+    for (const auto& rs : sets_) out.push_back(*zone::name_from_r53(rs.name));
+    return out;
+  }
+  bool reads_whole_zone() const override { return whole_; }
+  bool exclusive() const override { return true; }
+
+ private:
+  std::vector<r53::RecordSet> sets_;
+  uint32_t serial_;
+  bool whole_;
+};
+
+std::vector<r53::RecordSet> many_a(int n, const std::string& prefix = "h") {
+  std::vector<r53::RecordSet> out;
+  for (int i = 0; i < n; ++i)
+    out.push_back(testing::rs(prefix + std::to_string(i) + ".example.com.", "A", 300,
+                              {"10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250)}));
+  return out;
+}
+
+uint32_t soa_field(const std::string& value, int i) {  // 0 MNAME ... 2 SERIAL ... 5 EXPIRE
+  std::istringstream in(value);
+  std::string w;
+  for (int k = 0; k <= i; ++k) in >> w;
+  return static_cast<uint32_t>(std::stoul(w));
+}
+
+class PushTest : public CommitterTest {
+ protected:
+  size_t submit_edit(std::unique_ptr<Edit> e, ZoneCommitter& zc) {
+    size_t slot = answers_.size();
+    answers_.push_back({});
+    answer_count_.push_back(0);
+    zc.submit(std::move(e), [this, slot](const EditAnswer& a) {
+      answers_[slot] = a;
+      ++answer_count_[slot];
+    });
+    return slot;
+  }
+};
+
+TEST_F(PushTest, ExclusiveEditThatFitsIsOneBatchCarryingItsOwnSerial) {
+  size_t a = submit_edit(std::make_unique<SetEdit>(many_a(3), 2026120601), committer());
+  settle();
+  ASSERT_EQ(rcode(a), "NOERROR");
+  EXPECT_EQ(r53_.calls.size(), 1u);
+  EXPECT_EQ(r53_.serial(), 2026120601u) << "a transfer sets the primary's serial, no bump";
+  EXPECT_EQ(answers_[a].serial, 2026120601u);
+  EXPECT_EQ(answers_[a].requests, 1u);
+  EXPECT_EQ(answers_[a].change_id, "/change/C1");
+  EXPECT_EQ(r53_.values("h2.example.com.", "A"), "10.0.0.2");
+}
+
+TEST_F(PushTest, ExclusiveEditEqualToRoute53CostsNoCall) {
+  size_t a = submit_edit(std::make_unique<SetEdit>(std::vector<r53::RecordSet>{}, 100), committer());
+  settle();
+  EXPECT_EQ(rcode(a), "NOERROR");
+  EXPECT_TRUE(r53_.calls.empty());
+  EXPECT_EQ(answers_[a].serial, 100u);
+  EXPECT_EQ(answers_[a].requests, 0u);
+}
+
+TEST_F(PushTest, LargeEditIsPushedDataFirstSerialLastUnderTheLock) {
+  // 2,500 records: three requests of at most 1,000 records each (with the SOA pair).
+  size_t a = submit_edit(std::make_unique<SetEdit>(many_a(2500), 2026120601), committer());
+  settle();
+  ASSERT_EQ(rcode(a), "NOERROR") << answers_[a].reason;
+  ASSERT_EQ(r53_.calls.size(), 3u);
+  EXPECT_EQ(answers_[a].requests, 3u);
+  ASSERT_EQ(r53_.soa_after.size(), 3u);
+  for (size_t k = 0; k + 1 < r53_.soa_after.size(); ++k) {
+    EXPECT_EQ(soa_field(r53_.soa_after[k], 2), 100u) << "request " << k + 1 << " already named the new serial";
+    EXPECT_EQ(soa_field(r53_.soa_after[k], 5) & zone::kSoaLockMask, zone::kSoaLockTag) << "request " << k + 1;
+  }
+  EXPECT_NE(soa_field(r53_.soa_after[0], 5), soa_field(r53_.soa_after[1], 5)) << "each request moves the mark";
+  EXPECT_EQ(r53_.serial(), 2026120601u);
+  EXPECT_EQ(soa_field(r53_.soa_after.back(), 5), 1209600u) << "the last request releases the lock";
+  for (size_t k = 0; k < r53_.calls.size(); ++k) {
+    EXPECT_LE(zone::size_of_changes(r53_.calls[k].changes).records, zone::kMaxBatchRecords);
+    const auto& ch = r53_.calls[k].changes;
+    EXPECT_EQ(ch.front().action, r53::Action::kDelete);
+    EXPECT_EQ(ch.front().rrset.type, "SOA") << "every request asserts the lock first";
+    EXPECT_EQ(ch.back().rrset.type, "SOA");
+  }
+  EXPECT_EQ(r53_.values("h2499.example.com.", "A"), "10.0.9.249");
+  ASSERT_EQ(accepted_.size(), 1u) << "only the last request is polled";
+  EXPECT_EQ(accepted_[0].first, "/change/C3");
+  EXPECT_EQ(committer().stats().pushes, 1u);
+  EXPECT_EQ(committer().mirror().serial(), 2026120601u);
+  EXPECT_FALSE(zone::soa_is_locked(committer().mirror().soa()));
+}
+
+TEST_F(PushTest, PushThatLosesItsLockMidwayStartsAgainFromWhatRoute53Holds) {
+  r53_.interfere_before = {2};  // another writer bumps the SOA before request 2
+  auto e = std::make_unique<SetEdit>(many_a(2500), 2026120601);
+  std::shared_ptr<int> applied = e->applied;
+  size_t a = submit_edit(std::move(e), committer());
+  settle();
+  ASSERT_EQ(rcode(a), "NOERROR") << answers_[a].reason;
+  EXPECT_EQ(r53_.serial(), 2026120601u);
+  EXPECT_EQ(r53_.values("h0.example.com.", "A"), "10.0.0.0");
+  EXPECT_EQ(r53_.values("h2499.example.com.", "A"), "10.0.9.249");
+  EXPECT_EQ(committer().stats().cas_lost, 1u);
+  EXPECT_EQ(*applied, 2) << "evaluated again after the lost request";
+  // What request 1 wrote is not written again: 1 + 1 (lost) + 2 (the rest, 1,500 records).
+  EXPECT_EQ(r53_.calls.size(), 4u);
+}
+
+TEST_F(PushTest, NoIntermediateStateNamesTheNewSerial) {
+  r53_.interfere_before = {3};
+  size_t a = submit_edit(std::make_unique<SetEdit>(many_a(3500), 7), committer());
+  settle();
+  ASSERT_EQ(rcode(a), "NOERROR") << answers_[a].reason;
+  for (size_t k = 0; k + 1 < r53_.soa_after.size(); ++k)
+    EXPECT_NE(soa_field(r53_.soa_after[k], 2), 7u) << "after call " << k + 1;
+  EXPECT_EQ(soa_field(r53_.soa_after.back(), 2), 7u);
+  for (int i : {0, 1000, 2000, 3499}) EXPECT_NE(r53_.values("h" + std::to_string(i) + ".example.com.", "A"), "");
+}
+
+zone::Mirror mirror_with_soa(const std::string& soa_value) {
+  auto z = testing::example_zone();
+  z[0].values = {soa_value};
+  auto m = zone::Mirror::load(testing::N("example.com."), z);
+  EXPECT_TRUE(m.ok());
+  return std::move(*m);
+}
+
+TEST_F(PushTest, AnotherWritersLockHoldsUpdatesUntilItsLeaseRunsOut) {
+  const std::string locked = "ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. 100 7200 900 1560281089 86400";
+  r53_.put(testing::rs("example.com.", "SOA", 900, {locked}));
+  CommitterOptions opt;
+  opt.lock_lease_ms = 60000;
+  opt.lock_poll_ms = 5;
+  ZoneCommitter& zc = committer(opt, mirror_with_soa(locked));
+  size_t a = submit({}, {"x.example.com. 300 IN A 192.0.2.1"});
+  settle();
+  EXPECT_EQ(zc.state(), ZoneCommitter::State::kLockWait);
+  // The apex is looked at again while waiting; nothing is sent.
+  ASSERT_TRUE(run_until([&] { return r53_.name_reads >= 2; }));
+  EXPECT_TRUE(r53_.calls.empty());
+  EXPECT_EQ(rcode(a), "(none)");
+  clock_.advance_ms(60000);  // the mark has not moved for the lease
+  ASSERT_TRUE(run_until([&] { return answer_count_[a] > 0; }));
+  EXPECT_EQ(rcode(a), "NOERROR");
+  EXPECT_EQ(r53_.serial(), 101u);
+  EXPECT_EQ(soa_field(r53_.soa_after.back(), 5), 1209600u) << "taking the lock over releases it";
+  EXPECT_EQ(zc.stats().lock_takeovers, 1u);
+}
+
+TEST_F(PushTest, ReleasedLockLetsTheQueueGoAtOnce) {
+  const std::string locked = "ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. 100 7200 900 1560281089 86400";
+  r53_.put(testing::rs("example.com.", "SOA", 900, {locked}));
+  CommitterOptions opt;
+  opt.lock_poll_ms = 5;
+  ZoneCommitter& zc = committer(opt, mirror_with_soa(locked));
+  size_t a = submit({}, {"x.example.com. 300 IN A 192.0.2.1"});
+  settle();
+  EXPECT_EQ(zc.state(), ZoneCommitter::State::kLockWait);
+  r53_.put(testing::rs("example.com.", "SOA", 900, {"ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. 150 7200 900 1209600 86400"}));
+  ASSERT_TRUE(run_until([&] { return answer_count_[a] > 0; }));
+  EXPECT_EQ(rcode(a), "NOERROR");
+  EXPECT_EQ(r53_.serial(), 151u);
+  EXPECT_EQ(zc.stats().lock_takeovers, 0u);
+}
+
+TEST_F(PushTest, TakingOverALockAsksAPartialTransferForAFullComparison) {
+  const std::string locked = "ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. 100 7200 900 1560281089 86400";
+  r53_.put(testing::rs("example.com.", "SOA", 900, {locked}));
+  CommitterOptions opt;
+  opt.lock_lease_ms = 10;
+  opt.lock_poll_ms = 5;
+  ZoneCommitter& zc = committer(opt, mirror_with_soa(locked));
+  size_t a = submit_edit(std::make_unique<SetEdit>(many_a(2), 101), zc);
+  settle();
+  clock_.advance_ms(10);
+  ASSERT_TRUE(run_until([&] { return answer_count_[a] > 0; }));
+  EXPECT_EQ(rcode(a), "SERVFAIL");
+  EXPECT_TRUE(answers_[a].full_sync_needed);
+  size_t b = submit_edit(std::make_unique<SetEdit>(many_a(2), 101, /*whole_zone=*/true), zc);
+  ASSERT_TRUE(run_until([&] { return answer_count_[b] > 0; }));
+  EXPECT_EQ(rcode(b), "NOERROR") << answers_[b].reason;
+  EXPECT_EQ(r53_.serial(), 101u);
+}
+
+TEST_F(PushTest, ExclusiveEditWaitsForTheUpdatesBeforeIt) {
+  r53_.hold = true;
+  size_t u1 = submit({}, {"u1.example.com. 300 IN A 192.0.2.1"});
+  settle();
+  size_t u2 = submit({}, {"u2.example.com. 300 IN A 192.0.2.2"});
+  size_t x = submit_edit(std::make_unique<SetEdit>(many_a(2), 500), committer());
+  size_t u3 = submit({}, {"u3.example.com. 300 IN A 192.0.2.3"});
+  r53_.release();
+  settle();
+  r53_.release();
+  settle();
+  r53_.release();
+  settle();
+  EXPECT_EQ(rcode(u1), "NOERROR");
+  EXPECT_EQ(rcode(u2), "NOERROR");
+  EXPECT_EQ(rcode(x), "NOERROR");
+  EXPECT_EQ(rcode(u3), "NOERROR");
+  ASSERT_EQ(r53_.calls.size(), 4u) << "u1; u2 alone; the edit alone; u3";
+  EXPECT_EQ(r53_.serial(), 501u);
+}
+
+TEST(PlanRequests, PacksOwnerGroupsGreedilyWithinTheLimitsAfterTheReserve) {
+  std::vector<zone::ChangeGroup> g;
+  for (int i = 0; i < 5; ++i) g.push_back({testing::N("n" + std::to_string(i) + ".example.com"), {400, 4000}});
+  auto p = plan_requests(g, {2, 150});
+  ASSERT_TRUE(p.ok());
+  ASSERT_EQ(p->size(), 3u);
+  EXPECT_EQ((*p)[0], (std::vector<size_t>{0, 1}));
+  EXPECT_EQ((*p)[2], (std::vector<size_t>{4}));
+  g.push_back({testing::N("big.example.com"), {999, 10}});
+  auto bad = plan_requests(g, {2, 150});
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("big.example.com."), std::string::npos);
 }
 
 TEST(ClassifyRejection, TellsCasFromBadBatchFromFailure) {

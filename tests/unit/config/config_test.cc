@@ -59,16 +59,38 @@ TEST(Config, TableDefaultsMatchBuiltInDefaults) {
       text += d.section == Section::kServer ? "[server]\n"
               : d.section == Section::kAws  ? "[aws]\n"
               : d.section == Section::kKey  ? std::string("[key k]\nsecret = ") + kSecret + "\n"
-                                            : "[zone example.com]\n";
+                                            : "[zone example.com]\nprimary = 192.0.2.1\n";
       first = false;
       last = d.section;
     }
-    if (d.default_value) text += std::string(d.name) + " = " + d.default_value + "\n";
+    // The zone keys of both modes at their defaults: in a secondary zone (the mode key itself is
+    // checked below with the dynamic zone).
+    if (d.default_value && std::string(d.name) != "mode") text += std::string(d.name) + " = " + d.default_value + "\n";
+    if (std::string(d.name) == "mode") text += "mode = secondary\n";
   }
   auto a = parse(text, "t.ini");
   ASSERT_TRUE(a.ok()) << a.status().message();
-  auto b = parse("[key k]\nsecret = " + std::string(kSecret) + "\n[zone example.com]\n", "t.ini");
+  auto b = parse("[key k]\nsecret = " + std::string(kSecret) +
+                     "\n[zone example.com]\nmode = secondary\nprimary = 192.0.2.1\n",
+                 "t.ini");
   ASSERT_TRUE(b.ok());
+  auto dyn = parse("[zone example.com]\nmode = dynamic\n", "t.ini");
+  auto dyn_default = parse("[zone example.com]\n", "t.ini");
+  ASSERT_TRUE(dyn.ok() && dyn_default.ok());
+  EXPECT_EQ(dyn->zones[0].mode, dyn_default->zones[0].mode);
+  const SecondaryConfig& sa = a->zones[0].secondary;
+  const SecondaryConfig& sb = b->zones[0].secondary;
+  EXPECT_EQ(sa.refresh_min_ms, sb.refresh_min_ms);
+  EXPECT_EQ(sa.refresh_max_ms, sb.refresh_max_ms);
+  EXPECT_EQ(sa.retry_min_ms, sb.retry_min_ms);
+  EXPECT_EQ(sa.retry_max_ms, sb.retry_max_ms);
+  EXPECT_EQ(sa.expire_min_ms, sb.expire_min_ms);
+  EXPECT_EQ(sa.expire_max_ms, sb.expire_max_ms);
+  EXPECT_EQ(sa.max_change_percent, sb.max_change_percent);
+  EXPECT_EQ(sa.apex_ns, sb.apex_ns);
+  EXPECT_EQ(sa.soa_timers, sb.soa_timers);
+  EXPECT_EQ(a->zones[0].record_set_quota, b->zones[0].record_set_quota);
+  EXPECT_EQ(a->zones[0].lock_lease_ms, b->zones[0].lock_lease_ms);
   EXPECT_EQ(a->server.listen.size(), b->server.listen.size());
   EXPECT_EQ(a->server.tcp_timeout_ms, b->server.tcp_timeout_ms);
   EXPECT_EQ(a->server.max_tcp_clients, b->server.max_tcp_clients);
@@ -79,6 +101,56 @@ TEST(Config, TableDefaultsMatchBuiltInDefaults) {
   EXPECT_EQ(a->aws.poll_interval_max_ms, b->aws.poll_interval_max_ms);
   EXPECT_EQ(a->keys[0].algorithm, b->keys[0].algorithm);
   EXPECT_EQ(a->zones[0].mode, b->zones[0].mode);
+}
+
+TEST(Config, SecondaryZone) {
+  auto c = parse(R"([key xfr-key]
+secret = bWFkZS11cC1leGFtcGxlLXNlY3JldC0zMi1ieXRlcyE=
+[zone example.org]
+mode = secondary
+primary = 192.0.2.1:5300 key xfr-key
+primary = [2001:db8::1]:53
+primary = 2001:db8::2
+primary = 192.0.2.3
+transfer-source = 127.0.0.2
+transfer-source = [::1]
+refresh-min = 1s
+expire-max = 1d
+max-change-percent = 50%
+apex-ns = primary
+soa-timers = primary
+record-set-quota = 200000
+lock-lease = 5s
+)", "t.ini");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  const ZoneConfig& z = c->zones[0];
+  EXPECT_EQ(z.mode, ZoneMode::kSecondary);
+  const SecondaryConfig& s = z.secondary;
+  ASSERT_EQ(s.primaries.size(), 4u);
+  EXPECT_EQ(s.primaries[0].str(), "192.0.2.1:5300");
+  EXPECT_EQ(s.primaries[0].key, "xfr-key.");
+  EXPECT_EQ(s.primaries[0].where.line, 5);
+  EXPECT_EQ(s.primaries[1].str(), "[2001:db8::1]:53");
+  EXPECT_TRUE(s.primaries[1].ipv6);
+  EXPECT_EQ(s.primaries[2].str(), "[2001:db8::2]:53");
+  EXPECT_EQ(s.primaries[3].str(), "192.0.2.3:53");
+  EXPECT_EQ(s.primaries[3].key, "");
+  // allow-notify defaults to the primaries' addresses.
+  ASSERT_EQ(s.allow_notify.size(), 4u);
+  EXPECT_EQ(s.allow_notify[0].str(), "192.0.2.1/32");
+  EXPECT_EQ(s.allow_notify[1].str(), "2001:db8::1/128");
+  EXPECT_EQ(s.transfer_source, (std::vector<std::string>{"127.0.0.2", "::1"}));
+  EXPECT_EQ(s.refresh_min_ms, 1000);
+  EXPECT_EQ(s.expire_max_ms, 86400000);
+  EXPECT_EQ(s.max_change_percent, 50);
+  EXPECT_EQ(s.apex_ns, ApexNsPolicy::kPrimary);
+  EXPECT_EQ(s.soa_timers, SoaTimersPolicy::kPrimary);
+  EXPECT_EQ(z.record_set_quota, 200000u);
+  EXPECT_EQ(z.lock_lease_ms, 5000);
+  auto n = parse("[zone example.org]\nmode = secondary\nprimary = 192.0.2.1\nallow-notify = 198.51.100.0/24, 2001:db8::/64\n", "t.ini");
+  ASSERT_TRUE(n.ok()) << n.status().message();
+  ASSERT_EQ(n->zones[0].secondary.allow_notify.size(), 2u) << "explicit allow-notify replaces the default";
+  EXPECT_EQ(n->zones[0].secondary.allow_notify[1].str(), "2001:db8::/64");
 }
 
 TEST(Config, FullConfig) {
@@ -184,7 +256,7 @@ const Bad kBad[] = {
     {"[server]\nlog-level = info\nlog-level = debug\n",
      "t.ini:3: \"log-level\" given twice in [server] (first at line 2)"},
     {"[server]\ntcp-timeout = soon\n",
-     "t.ini:2: tcp-timeout: \"soon\" is not a duration (e.g. 10, 1.5s, 500ms, 2m)"},
+     "t.ini:2: tcp-timeout: \"soon\" is not a duration (e.g. 10, 1.5s, 500ms, 2m, 1d, 4w)"},
     {"[server]\nmax-tcp-clients = -1\n", "t.ini:2: max-tcp-clients: \"-1\" is not a whole number"},
     {"[server]\nuser = no-such-user-r53d\n", "t.ini:2: user: no such user \"no-such-user-r53d\""},
     {"[server]\n[server]\n", "t.ini:2: section [server] repeated (first at line 1)"},
@@ -213,7 +285,27 @@ const Bad kBad[] = {
     {"[key k]\nsecret = bWFkZQ==\n[key K.]\nsecret = bWFkZQ==\n",
      "t.ini:3: section [key K.] repeated (first at line 1)"},
     {"[zone example.com]\nmode = secondary\n",
-     "t.ini:2: mode: mode secondary is not supported yet (use dynamic)"},
+     "t.ini:1: zone example.com.: mode secondary needs a primary (primary = ADDR[:PORT] [key NAME])"},
+    {"[zone example.com]\nmode = secondary\nprimary = 192.0.2.1 key xfr\n",
+     "t.ini:3: primary 192.0.2.1:53: unknown key \"xfr.\" (define it in a [key xfr.] section or a key-file)"},
+    {"[key k]\nsecret = bWFkZQ==\n[zone example.com]\nmode = secondary\nprimary = 192.0.2.1\nallow-update = key k\n",
+     "t.ini:6: allow-update is for dynamic zones: zone example.com. is a secondary zone and follows its primary"},
+    {"[zone example.com]\nprimary = 192.0.2.1\n",
+     "t.ini:2: primary is for secondary zones (zone example.com. is dynamic; set mode = secondary)"},
+    {"[zone example.com]\nmode = secondary\nprimary = 192.0.2.1:99999\n", "t.ini:3: primary: port 99999 is outside 1..65535"},
+    {"[zone example.com]\nmode = secondary\nprimary = 192.0.2.1 secret\n",
+     "t.ini:3: primary: unexpected \"secret\"; (ADDR[:PORT] [key NAME], IPv6 as [ADDR]:PORT)"},
+    {"[zone example.com]\nmode = secondary\nprimary = 192.0.2.1\nallow-notify = 192.0.2.0/33\n",
+     "t.ini:4: allow-notify: prefix length 33 is outside 0..32"},
+    {"[zone example.com]\nmode = secondary\nprimary = 192.0.2.1\nrefresh-min = 2h\nrefresh-max = 1h\n",
+     "t.ini:4: refresh-min is longer than refresh-max"},
+    {"[zone example.com]\nmode = secondary\nprimary = 192.0.2.1\ntransfer-source = 192.0.2.5\n"
+     "transfer-source = 192.0.2.6\n",
+     "t.ini:5: transfer-source: one IPv4 source address only (already 192.0.2.5)"},
+    {"[zone example.com]\nmode = secondary\nprimary = 192.0.2.1\napex-ns = mine\n",
+     "t.ini:4: apex-ns: \"mine\" is not keep or primary"},
+    {"[zone example.com]\nmode = secondary\nprimary = 192.0.2.1\nmax-change-percent = 0\n",
+     "t.ini:4: max-change-percent: 0 is outside 1..100"},
     {"[zone example.com]\nhosted-zone-id = z-1\n",
      "t.ini:2: hosted-zone-id: \"z-1\" is not a hosted zone ID (e.g. Z0123456789ABCDEFGHIJ)"},
     {"[zone example.com]\nallow-update = key nokey\n",
@@ -388,6 +480,8 @@ TEST(Config, Durations) {
   EXPECT_EQ(*parse_duration_ms("1.5s"), 1500);
   EXPECT_EQ(*parse_duration_ms("250ms"), 250);
   EXPECT_EQ(*parse_duration_ms("2m"), 120000);
+  EXPECT_EQ(*parse_duration_ms("1d"), 86400000);
+  EXPECT_EQ(*parse_duration_ms("4w"), 2419200000);
   EXPECT_FALSE(parse_duration_ms("").ok());
   EXPECT_FALSE(parse_duration_ms("5 days").ok());
 }

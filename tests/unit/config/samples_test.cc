@@ -57,9 +57,11 @@ TEST(Samples, FullSampleUncommentedIsValid) {
   text = std::regex_replace(text, std::regex("\n(user|key-file) = [^\n]*"), "\n");
   auto c = parse(text, "route53d.ini.sample");
   ASSERT_TRUE(c.ok()) << c.status().message();
-  EXPECT_EQ(c->zones.size(), 1u);
-  EXPECT_EQ(c->keys.size(), 1u);
+  ASSERT_EQ(c->zones.size(), 2u);
+  EXPECT_EQ(c->keys.size(), 2u);
   EXPECT_EQ(c->zones[0].allow_update.size(), 2u);
+  EXPECT_EQ(c->zones[1].mode, ZoneMode::kSecondary);
+  EXPECT_EQ(c->zones[1].secondary.primaries.size(), 1u);
 }
 
 TEST(Samples, MinimalSampleOnlyNeedsItsKeyFile) {

@@ -104,8 +104,8 @@ TEST(WorkingCopy, OverlaysTheMirror) {
   Mirror m = testing::load_example();
   WorkingCopy wc(m);
   EXPECT_FALSE(wc.changed());
-  wc.put(add_rr(wc, "new.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5"));
-  wc.erase(N("www.example.com"), LDNS_RR_TYPE_A);
+  ASSERT_TRUE(wc.put(add_rr(wc, "new.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5")).ok());
+  ASSERT_TRUE(wc.erase(N("www.example.com"), LDNS_RR_TYPE_A).ok());
   EXPECT_TRUE(wc.changed());
   EXPECT_EQ(dump(wc.find(N("new.example.com"), LDNS_RR_TYPE_A)), "60 192.0.2.5");
   EXPECT_EQ(wc.find(N("www.example.com"), LDNS_RR_TYPE_A), nullptr);
@@ -120,12 +120,12 @@ TEST(WorkingCopy, OverlaysTheMirror) {
 TEST(WorkingCopy, RollbackToMark) {
   Mirror m = testing::load_example();
   WorkingCopy wc(m);
-  wc.put(add_rr(wc, "a.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5"));
+  ASSERT_TRUE(wc.put(add_rr(wc, "a.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5")).ok());
   auto mark = wc.mark();
   BatchSize before = wc.size();
-  wc.put(add_rr(wc, "a.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.6"));
-  wc.erase(N("www.example.com"), LDNS_RR_TYPE_A);
-  wc.put(add_rr(wc, "b2.example.com", LDNS_RR_TYPE_TXT, 60, "\"x\""));
+  ASSERT_TRUE(wc.put(add_rr(wc, "a.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.6")).ok());
+  ASSERT_TRUE(wc.erase(N("www.example.com"), LDNS_RR_TYPE_A).ok());
+  ASSERT_TRUE(wc.put(add_rr(wc, "b2.example.com", LDNS_RR_TYPE_TXT, 60, "\"x\"")).ok());
   wc.rollback(mark);
   EXPECT_EQ(dump(wc.find(N("a.example.com"), LDNS_RR_TYPE_A)), "60 192.0.2.5");
   EXPECT_EQ(dump(wc.find(N("www.example.com"), LDNS_RR_TYPE_A)), "300 192.0.2.1 192.0.2.2");
@@ -141,10 +141,10 @@ TEST(WorkingCopy, NetZeroChangesAreNotChanges) {
   Mirror m = testing::load_example();
   WorkingCopy wc(m);
   auto www = m.find(N("www.example.com"), LDNS_RR_TYPE_A);
-  wc.erase(N("www.example.com"), LDNS_RR_TYPE_A);
-  wc.put(www);
-  wc.put(add_rr(wc, "n.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5"));
-  wc.erase(N("n.example.com"), LDNS_RR_TYPE_A);
+  ASSERT_TRUE(wc.erase(N("www.example.com"), LDNS_RR_TYPE_A).ok());
+  ASSERT_TRUE(wc.put(www).ok());
+  ASSERT_TRUE(wc.put(add_rr(wc, "n.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5")).ok());
+  ASSERT_TRUE(wc.erase(N("n.example.com"), LDNS_RR_TYPE_A).ok());
   EXPECT_FALSE(wc.changed());
   EXPECT_TRUE(diff(wc).empty());
   EXPECT_EQ(diff(wc).new_serial, 100u);
@@ -155,7 +155,7 @@ TEST(WorkingCopy, NamesToReloadCoverReadsAndWrites) {
   WorkingCopy wc(m);
   (void)wc.find(N("probe.example.com"), LDNS_RR_TYPE_A);
   (void)wc.name_in_use(N("other.example.com"));
-  wc.put(add_rr(wc, "w.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5"));
+  ASSERT_TRUE(wc.put(add_rr(wc, "w.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5")).ok());
   auto names = wc.names_to_reload();
   for (const char* n : {"example.com", "probe.example.com", "other.example.com", "w.example.com"})
     EXPECT_NE(std::find(names.begin(), names.end(), N(n)), names.end()) << n;
@@ -172,26 +172,26 @@ TEST(Diff, CreateDeleteReplaceAndSoaBump) {
   std::vector<C> cases = {
       {"nothing", [](WorkingCopy&) {}, {}},
       {"create",
-       [](WorkingCopy& wc) { wc.put(add_rr(wc, "new.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5")); },
+       [](WorkingCopy& wc) { ASSERT_TRUE(wc.put(add_rr(wc, "new.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5")).ok()); },
        {"DELETE example.com. SOA 900 " + kSoaOld, "CREATE new.example.com. A 60 [192.0.2.5]",
         "CREATE example.com. SOA 900 " + kSoa101}},
       {"delete",
-       [](WorkingCopy& wc) { wc.erase(N("www.example.com"), LDNS_RR_TYPE_A); },
+       [](WorkingCopy& wc) { ASSERT_TRUE(wc.erase(N("www.example.com"), LDNS_RR_TYPE_A).ok()); },
        {"DELETE example.com. SOA 900 " + kSoaOld, "DELETE www.example.com. A 300 [192.0.2.1] [192.0.2.2]",
         "CREATE example.com. SOA 900 " + kSoa101}},
       {"replace keeps stored text of existing values",
-       [](WorkingCopy& wc) { wc.put(add_rr(wc, "example.com", LDNS_RR_TYPE_MX, 60, "20 mx2.example.com.")); },
+       [](WorkingCopy& wc) { ASSERT_TRUE(wc.put(add_rr(wc, "example.com", LDNS_RR_TYPE_MX, 60, "20 mx2.example.com.")).ok()); },
        {"DELETE example.com. SOA 900 " + kSoaOld, "DELETE example.com. MX 300 [10 Mail.Example.com]",
         "CREATE example.com. MX 60 [10 Mail.Example.com] [20 mx2.example.com.]", "CREATE example.com. SOA 900 " + kSoa101}},
       {"wildcard name in Route 53 form",
-       [](WorkingCopy& wc) { wc.put(add_rr(wc, "*.wild.example.com", LDNS_RR_TYPE_A, 300, "192.0.2.43")); },
+       [](WorkingCopy& wc) { ASSERT_TRUE(wc.put(add_rr(wc, "*.wild.example.com", LDNS_RR_TYPE_A, 300, "192.0.2.43")).ok()); },
        {"DELETE example.com. SOA 900 " + kSoaOld, "DELETE \\052.wild.example.com. A 300 [192.0.2.42]",
         "CREATE \\052.wild.example.com. A 300 [192.0.2.42] [192.0.2.43]", "CREATE example.com. SOA 900 " + kSoa101}},
       {"deletes come before creates (CNAME swap)",
        [](WorkingCopy& wc) {
-         wc.erase(N("cname.example.com"), LDNS_RR_TYPE_CNAME);
-         wc.put(add_rr(wc, "cname.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.8"));
-         wc.put(add_rr(wc, "aaa.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.9"));
+         ASSERT_TRUE(wc.erase(N("cname.example.com"), LDNS_RR_TYPE_CNAME).ok());
+         ASSERT_TRUE(wc.put(add_rr(wc, "cname.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.8")).ok());
+         ASSERT_TRUE(wc.put(add_rr(wc, "aaa.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.9")).ok());
        },
        {"DELETE example.com. SOA 900 " + kSoaOld, "DELETE cname.example.com. CNAME 300 [www.example.com]",
         "CREATE aaa.example.com. A 60 [192.0.2.9]", "CREATE cname.example.com. A 60 [192.0.2.8]",
@@ -221,7 +221,7 @@ TEST(Diff, DeleteIsTheExactStoredRecordSet) {
   WorkingCopy wc(*m);
   auto cur = wc.find(N("odd.example.com"), LDNS_RR_TYPE_TXT);
   ASSERT_TRUE(cur);
-  wc.put(cur->without(cur->rdata()[1].canon));
+  ASSERT_TRUE(wc.put(cur->without(cur->rdata()[1].canon)).ok());
   Batch b = diff(wc);
   ASSERT_EQ(b.changes.size(), 4u);
   EXPECT_EQ(b.changes[1].action, r53::Action::kDelete);
@@ -234,13 +234,13 @@ TEST(Diff, SoaSetByAnUpdateIsKept) {
   WorkingCopy wc(m);
   auto soa = soa_with_serial(m.soa(), 5000);
   ASSERT_TRUE(soa.ok());
-  wc.put(*soa);
+  ASSERT_TRUE(wc.put(*soa).ok());
   Batch only_soa = diff(wc);
   EXPECT_EQ(show(only_soa),
             (std::vector<std::string>{"DELETE example.com. SOA 900 " + kSoaOld,
                                       "CREATE example.com. SOA 900 [ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. "
                                       "5000 7200 900 1209600 86400]"}));
-  wc.put(add_rr(wc, "n.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5"));
+  ASSERT_TRUE(wc.put(add_rr(wc, "n.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5")).ok());
   Batch b = diff(wc);
   EXPECT_EQ(b.new_serial, 5000u);  // no extra +1
   EXPECT_EQ(b.changes.size(), 3u);
@@ -253,7 +253,7 @@ TEST(Diff, SerialWrapsPastZero) {
   auto m = Mirror::load(N("example.com"), z);
   ASSERT_TRUE(m.ok());
   WorkingCopy wc(*m);
-  wc.erase(N("www.example.com"), LDNS_RR_TYPE_A);
+  ASSERT_TRUE(wc.erase(N("www.example.com"), LDNS_RR_TYPE_A).ok());
   Batch b = diff(wc);
   EXPECT_EQ(b.old_serial, 4294967295u);
   EXPECT_EQ(b.new_serial, 1u);  // RFC 2136 §7.11: never 0
@@ -264,7 +264,7 @@ TEST(Diff, SerialWrapsPastZero) {
 TEST(Diff, SizeCountsDeleteAndCreateAndDetectsOversize) {
   Mirror m = testing::load_example();
   WorkingCopy wc(m);
-  wc.put(add_rr(wc, "www.example.com", LDNS_RR_TYPE_A, 300, "192.0.2.3"));
+  ASSERT_TRUE(wc.put(add_rr(wc, "www.example.com", LDNS_RR_TYPE_A, 300, "192.0.2.3")).ok());
   BatchSize s = wc.size();
   // SOA out + in (2 records), www out (2) + in (3).
   EXPECT_EQ(s.records, 7u);
@@ -274,11 +274,11 @@ TEST(Diff, SizeCountsDeleteAndCreateAndDetectsOversize) {
   // 1,000 records is the limit: SOA pair (2) + 998 new single-value sets fits, one more does not.
   WorkingCopy big(m);
   for (int i = 0; i < 998; ++i)
-    big.put(add_rr(big, "h" + std::to_string(i) + ".example.com", LDNS_RR_TYPE_A, 60, "192.0.2.1"));
+    ASSERT_TRUE(big.put(add_rr(big, "h" + std::to_string(i) + ".example.com", LDNS_RR_TYPE_A, 60, "192.0.2.1")).ok());
   EXPECT_EQ(big.size().records, 1000u);
   EXPECT_TRUE(big.size().fits());
   auto mark = big.mark();
-  big.put(add_rr(big, "h998.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.1"));
+  ASSERT_TRUE(big.put(add_rr(big, "h998.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.1")).ok());
   EXPECT_FALSE(big.size().fits());
   EXPECT_EQ(diff(big).size, big.size());
   big.rollback(mark);
@@ -288,7 +288,8 @@ TEST(Diff, SizeCountsDeleteAndCreateAndDetectsOversize) {
   std::string v = "\"" + std::string(250, 'x') + "\"";
   std::string value;
   for (int i = 0; i < 15; ++i) value += (i ? " " : "") + v;  // ~3,800 characters per value
-  for (int i = 0; i < 9; ++i) chars.put(add_rr(chars, "t" + std::to_string(i) + ".example.com", LDNS_RR_TYPE_TXT, 60, value));
+  for (int i = 0; i < 9; ++i)
+    ASSERT_TRUE(chars.put(add_rr(chars, "t" + std::to_string(i) + ".example.com", LDNS_RR_TYPE_TXT, 60, value)).ok());
   EXPECT_LT(chars.size().records, 20u);
   EXPECT_FALSE(chars.size().fits());
   EXPECT_EQ(diff(chars).size, chars.size());
@@ -312,8 +313,8 @@ TEST(Diff, SizeOfChangesCountsUpsertTwiceAndAliasOnce) {
 TEST(Mirror, CommitAppliesTheBatch) {
   Mirror m = testing::load_example();
   WorkingCopy wc(m);
-  wc.put(add_rr(wc, "new.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5"));
-  wc.erase(N("www.example.com"), LDNS_RR_TYPE_A);
+  ASSERT_TRUE(wc.put(add_rr(wc, "new.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5")).ok());
+  ASSERT_TRUE(wc.erase(N("www.example.com"), LDNS_RR_TYPE_A).ok());
   Batch b = diff(wc);
   ASSERT_TRUE(m.commit(b).ok());
   EXPECT_EQ(m.generation(), 1u);
@@ -328,7 +329,7 @@ TEST(Mirror, CommitAppliesTheBatch) {
   EXPECT_EQ(m.generation(), 1u);
   // The next working copy starts from the committed state.
   WorkingCopy wc2(m);
-  wc2.erase(N("new.example.com"), LDNS_RR_TYPE_A);
+  ASSERT_TRUE(wc2.erase(N("new.example.com"), LDNS_RR_TYPE_A).ok());
   Batch b2 = diff(wc2);
   EXPECT_EQ(b2.old_serial, 101u);
   EXPECT_EQ(b2.new_serial, 102u);
@@ -375,16 +376,16 @@ TEST(Mirror, NameExistsKnowsEmptyNonTerminalsThroughCommitsAndReloads) {
   EXPECT_FALSE(m.name_exists(N("com")));  // above the apex: not the mirror's to say
   // Two owners below one empty non-terminal; a third level deep.
   WorkingCopy wc(m);
-  wc.put(add_rr(wc, "c.b.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5"));
-  wc.put(add_rr(wc, "x.y.z.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.6"));
+  ASSERT_TRUE(wc.put(add_rr(wc, "c.b.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.5")).ok());
+  ASSERT_TRUE(wc.put(add_rr(wc, "x.y.z.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.6")).ok());
   ASSERT_TRUE(m.commit(diff(wc)).ok());
   EXPECT_TRUE(m.name_exists(N("c.b.example.com")));
   EXPECT_TRUE(m.name_exists(N("y.z.example.com")));
   EXPECT_TRUE(m.name_exists(N("z.example.com")));
   // Deleting one owner below b. keeps b.; deleting the last one takes it away.
   WorkingCopy wc2(m);
-  wc2.erase(N("a.b.example.com"), LDNS_RR_TYPE_A);
-  wc2.erase(N("x.y.z.example.com"), LDNS_RR_TYPE_A);
+  ASSERT_TRUE(wc2.erase(N("a.b.example.com"), LDNS_RR_TYPE_A).ok());
+  ASSERT_TRUE(wc2.erase(N("x.y.z.example.com"), LDNS_RR_TYPE_A).ok());
   ASSERT_TRUE(m.commit(diff(wc2)).ok());
   EXPECT_FALSE(m.name_exists(N("a.b.example.com")));
   EXPECT_TRUE(m.name_exists(N("b.example.com")));
@@ -392,14 +393,14 @@ TEST(Mirror, NameExistsKnowsEmptyNonTerminalsThroughCommitsAndReloads) {
   EXPECT_FALSE(m.name_exists(N("z.example.com")));
   // A second type at an owner, then removing one of its two types: the owner stays counted once.
   WorkingCopy wc3(m);
-  wc3.put(add_rr(wc3, "c.b.example.com", LDNS_RR_TYPE_TXT, 60, "\"t\""));
+  ASSERT_TRUE(wc3.put(add_rr(wc3, "c.b.example.com", LDNS_RR_TYPE_TXT, 60, "\"t\"")).ok());
   ASSERT_TRUE(m.commit(diff(wc3)).ok());
   WorkingCopy wc4(m);
-  wc4.erase(N("c.b.example.com"), LDNS_RR_TYPE_TXT);
+  ASSERT_TRUE(wc4.erase(N("c.b.example.com"), LDNS_RR_TYPE_TXT).ok());
   ASSERT_TRUE(m.commit(diff(wc4)).ok());
   EXPECT_TRUE(m.name_exists(N("b.example.com")));
   WorkingCopy wc5(m);
-  wc5.erase(N("c.b.example.com"), LDNS_RR_TYPE_A);
+  ASSERT_TRUE(wc5.erase(N("c.b.example.com"), LDNS_RR_TYPE_A).ok());
   ASSERT_TRUE(m.commit(diff(wc5)).ok());
   EXPECT_FALSE(m.name_exists(N("b.example.com")));
   // A re-read that finds a name another writer created brings its ancestors with it.
@@ -413,7 +414,7 @@ TEST(Mirror, NameExistsKnowsEmptyNonTerminalsThroughCommitsAndReloads) {
 TEST(Mirror, StaleBatchAfterReloadIsRefused) {
   Mirror m = testing::load_example();
   WorkingCopy wc(m);
-  wc.erase(N("www.example.com"), LDNS_RR_TYPE_A);
+  ASSERT_TRUE(wc.erase(N("www.example.com"), LDNS_RR_TYPE_A).ok());
   Batch b = diff(wc);
   ASSERT_TRUE(m.reload_names({N("www.example.com")}, {rs("www.example.com.", "A", 60, {"192.0.2.9"})}).ok());
   EXPECT_EQ(m.commit(b).code(), Code::kFailedPrecondition);
@@ -523,6 +524,134 @@ TEST(RRset, CanonicalRdataIgnoresCaseOfEmbeddedNamesOnly) {
   int n = 0;
   for (int t = 0; t < 65536; ++t) n += is_route53_type(static_cast<uint16_t>(t));
   EXPECT_EQ(n, 17);
+}
+
+}  // namespace
+}  // namespace r53d::zone
+
+namespace r53d::zone {
+namespace {
+
+using testing::load_example;
+using testing::N;
+
+RRset::Ptr make_set(const std::string& owner, uint16_t type, uint32_t ttl, const std::string& value) {
+  auto rd = Rdata::from_value(N(owner), type, ttl, value);
+  EXPECT_TRUE(rd.ok()) << value;
+  return RRset::make(N(owner), type, ttl, {*rd});
+}
+
+// The Route 53 rules are the working copy's, whatever the edit (DESIGN.md "One commit pipeline,
+// two sources"): nothing is written when a rule says no.
+TEST(WorkingCopyRules, RefusesWhatRoute53DoesNotLetRoute53dChange) {
+  Mirror m = load_example();
+  WorkingCopy wc(m);
+  struct C {
+    std::string what;
+    Status s;
+    std::string reason;
+  };
+  std::vector<C> cases = {
+      {"alias set", wc.put(make_set("alias.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.1")), "never changes"},
+      {"routing group", wc.erase(N("geo.example.com"), LDNS_RR_TYPE_A), "never changes"},
+      {"type Route 53 cannot hold",
+       wc.put(RRset::make(N("x.example.com"), LDNS_RR_TYPE_HINFO, 60,
+                          make_set("x.example.com", LDNS_RR_TYPE_TXT, 60, "\"a\" \"b\"")->rdata())),
+       "cannot hold"},
+      {"apex NS", wc.put(make_set("example.com", LDNS_RR_TYPE_NS, 60, "ns.example.net.")), "apex NS"},
+      {"apex NS delete", wc.erase(N("example.com"), LDNS_RR_TYPE_NS), "apex NS"},
+      {"SOA delete", wc.erase(N("example.com"), LDNS_RR_TYPE_SOA), "cannot be deleted"},
+      {"SOA below the apex", wc.put(make_set("sub.example.com", LDNS_RR_TYPE_SOA, 60,
+                                             "ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. 1 2 3 4 5")),
+       "apex only"},
+      {"SOA MNAME", wc.put(make_set("example.com", LDNS_RR_TYPE_SOA, 900, "ns1.example.net. awsdns-hostmaster.amazon.com. 101 7200 900 1209600 86400")),
+       "MNAME and RNAME"},
+      {"wildcard NS", wc.put(make_set("*.example.com", LDNS_RR_TYPE_NS, 60, "ns.example.net.")), "wildcard"},
+      {"CNAME at the apex", wc.put(make_set("example.com", LDNS_RR_TYPE_CNAME, 60, "www.example.net.")), "apex"},
+      {"outside the zone", wc.put(make_set("www.example.net", LDNS_RR_TYPE_A, 60, "192.0.2.1")), "outside"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_FALSE(c.s.ok()) << c.what;
+    EXPECT_NE(c.s.message().find(c.reason), std::string::npos) << c.what << ": " << c.s.message();
+  }
+  EXPECT_FALSE(wc.changed()) << "a refused write changed the working copy";
+  // What is allowed: data, a new SOA keeping MNAME/RNAME, a delegation below the apex.
+  EXPECT_TRUE(wc.put(make_set("example.com", LDNS_RR_TYPE_SOA, 900,
+                              "ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. 101 7200 900 1209600 86400"))
+                  .ok());
+  EXPECT_TRUE(wc.put(make_set("sub.example.com", LDNS_RR_TYPE_NS, 60, "ns.example.net.")).ok());
+  EXPECT_TRUE(wc.put(make_set("sub.example.com", LDNS_RR_TYPE_DS, 60, "12345 13 2 " + std::string(64, 'A'))).ok());
+}
+
+TEST(WorkingCopyRules, ApexNsIsWritableWhenTheRulesSaySo) {
+  Mirror m = load_example();
+  WorkingCopy wc(m, WriteRules{.apex_ns = true});
+  EXPECT_TRUE(wc.put(make_set("example.com", LDNS_RR_TYPE_NS, 60, "ns.example.net.")).ok());
+  EXPECT_EQ(diff(wc).changes.size(), 4u);  // SOA out, NS out, NS in, SOA in
+}
+
+TEST(SoaLock, MarkKeepsTheSerialAndBumpReleasesIt) {
+  Mirror m = load_example();
+  auto locked = soa_locked(m.soa(), 0x123456);
+  ASSERT_TRUE(locked.ok());
+  EXPECT_TRUE(soa_is_locked(**locked));
+  EXPECT_FALSE(soa_is_locked(m.soa()));
+  EXPECT_EQ((*locked)->soa_serial(), 100u);
+  EXPECT_EQ(soa_fields(**locked)->expire, 0x5D123456u);
+  EXPECT_EQ((*locked)->rdata()[0].value, "ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. 100 7200 900 1561474134 86400");
+  // A batch on top of a locked SOA (a takeover) does not keep the mark.
+  auto z = testing::example_zone();
+  z[0].values = {(*locked)->rdata()[0].value};
+  auto lm = Mirror::load(N("example.com"), z);
+  ASSERT_TRUE(lm.ok());
+  WorkingCopy wc(*lm);
+  ASSERT_TRUE(wc.put(make_set("n.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.1")).ok());
+  Batch b = diff(wc);
+  ASSERT_FALSE(b.empty());
+  EXPECT_EQ(b.changes.back().rrset.values[0], "ns-2048.awsdns-64.net. awsdns-hostmaster.amazon.com. 101 7200 900 1209600 86400");
+  EXPECT_EQ(size_of_changes(b.changes), wc.size()) << "size() counts the released SOA exactly";
+}
+
+TEST(DiffInRequests, ChainsTheSoaAndKeepsEveryOwnerInOneRequest) {
+  Mirror m = load_example();
+  WorkingCopy wc(m);
+  ASSERT_TRUE(wc.put(make_set("a.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.1")).ok());
+  ASSERT_TRUE(wc.put(make_set("a.example.com", LDNS_RR_TYPE_TXT, 60, "\"a\"")).ok());
+  ASSERT_TRUE(wc.erase(N("www.example.com"), LDNS_RR_TYPE_A).ok());
+  ASSERT_TRUE(wc.put(make_set("z.example.com", LDNS_RR_TYPE_A, 60, "192.0.2.26")).ok());
+  auto groups = change_groups(wc);
+  // In the mirror's name order (canonical wire bytes: a, z, www).
+  ASSERT_EQ(groups.size(), 3u);
+  EXPECT_EQ(groups[0].owner, N("a.example.com"));
+  EXPECT_EQ(groups[1].owner, N("z.example.com"));
+  EXPECT_EQ(groups[2].owner, N("www.example.com"));
+  EXPECT_EQ(groups[0].size, (BatchSize{2, 9 + 3}));
+  EXPECT_EQ(groups[2].size, (BatchSize{2, 18}));
+  auto mark = soa_locked(m.soa(), 7);
+  ASSERT_TRUE(mark.ok());
+  RRset::Ptr last = final_soa(wc);
+  EXPECT_EQ(last->soa_serial(), 101u);
+  auto chain = diff_in_requests(wc, {{0, 2}, {1}}, {*mark, last});
+  ASSERT_EQ(chain.size(), 2u);
+  EXPECT_EQ(chain[0].changes.front().rrset.values[0], m.soa().rdata()[0].value);
+  EXPECT_EQ(chain[0].changes.back().rrset.values[0], (*mark)->rdata()[0].value);
+  EXPECT_EQ(chain[1].changes.front().rrset.values[0], (*mark)->rdata()[0].value);
+  EXPECT_EQ(chain[1].changes.back().rrset.values[0], last->rdata()[0].value);
+  EXPECT_EQ(chain[0].changes.size(), 2u + 3u);  // SOA pair, a A, a TXT, www A deleted
+  EXPECT_EQ(chain[1].changes.size(), 2u + 1u);  // SOA pair, z A
+  EXPECT_EQ(chain[0].new_serial, 100u);
+  EXPECT_EQ(chain[1].new_serial, 101u);
+  // The chain applies to the mirror request after request (what the committer does as Route 53
+  // accepts them): the first on the working copy's generation, the next on the one after.
+  ASSERT_TRUE(m.commit(chain[0]).ok());
+  EXPECT_TRUE(soa_is_locked(m.soa()));
+  EXPECT_EQ(dump(m.find(N("www.example.com"), LDNS_RR_TYPE_A)), "-");
+  EXPECT_EQ(dump(m.find(N("z.example.com"), LDNS_RR_TYPE_A)), "-");
+  chain[1].base_generation = m.generation();
+  ASSERT_TRUE(m.commit(chain[1]).ok());
+  EXPECT_EQ(m.serial(), 101u);
+  EXPECT_FALSE(soa_is_locked(m.soa()));
+  EXPECT_EQ(dump(m.find(N("z.example.com"), LDNS_RR_TYPE_A)), "60 192.0.2.26");
 }
 
 }  // namespace
