@@ -21,31 +21,6 @@ int64_t cas_backoff_ms(int losses, int64_t base_ms, int64_t cap_ms, double u) {
   return std::min(window, static_cast<int64_t>(u * static_cast<double>(window)));
 }
 
-Result<std::vector<std::vector<size_t>>> plan_requests(const std::vector<zone::ChangeGroup>& groups,
-                                                       zone::BatchSize reserve) {
-  std::vector<std::vector<size_t>> out;
-  zone::BatchSize cur = reserve;
-  for (size_t i = 0; i < groups.size(); ++i) {
-    zone::BatchSize alone = reserve;
-    alone += groups[i].size;
-    if (!alone.fits())
-      return Status::resource_exhausted(groups[i].owner.to_text() + ": its changes (" +
-                                        std::to_string(groups[i].size.records) + " records, " +
-                                        std::to_string(groups[i].size.chars) +
-                                        " characters) are larger than one Route 53 request");
-    zone::BatchSize next = cur;
-    next += groups[i].size;
-    if (out.empty() || !next.fits()) {
-      out.emplace_back();
-      cur = alone;
-    } else {
-      cur = next;
-    }
-    out.back().push_back(i);
-  }
-  return out;
-}
-
 const char* ZoneCommitter::state_name(State s) {
   switch (s) {
     case State::kIdle: return "idle";
@@ -349,13 +324,15 @@ void ZoneCommitter::build_exclusive() {
   zone::BatchSize bigger = last->size();
   if (probe.ok() && (*probe)->size().chars > bigger.chars) bigger = (*probe)->size();
   reserve += bigger;
-  auto plan = plan_requests(groups, reserve);
-  if (!plan.ok()) {
-    answer(std::move(f->members.front()), {LDNS_RCODE_REFUSED, plan.status().message()});
+  zone::PushPlan plan = zone::plan_push(groups, reserve);
+  if (!plan.too_large.empty()) {
+    const auto& t = plan.too_large.front();
+    answer(std::move(f->members.front()),
+           {LDNS_RCODE_REFUSED, groups[t.group].owner.to_text() + ": " + t.why.text});
     return;
   }
   std::vector<zone::RRset::Ptr> soas;
-  for (size_t k = 0; k + 1 < plan->size(); ++k) {
+  for (size_t k = 0; k + 1 < plan.requests.size(); ++k) {
     auto m = zone::soa_locked(*cur, next_token());
     if (!m.ok()) {
       answer(std::move(f->members.front()), {LDNS_RCODE_SERVFAIL, "cannot mark the SOA: " + m.status().message()});
@@ -364,13 +341,14 @@ void ZoneCommitter::build_exclusive() {
     soas.push_back(*m);
   }
   soas.push_back(last);
-  f->chain = zone::diff_in_requests(wc, *plan, soas);
+  f->chain = zone::diff_in_requests(wc, plan.requests, soas);
   zone::BatchSize total;
   for (const auto& g : groups) total += g.size;
   ++stats_.pushes;
-  log::info("zone %s: %s: %zu owner names changed (%zu records, %zu characters): %zu requests under the push lock",
+  log::info("zone %s: %s: %zu owner names changed (%zu records, %zu characters): %zu requests under the push lock "
+            "(at least %zu)",
             zone_name().c_str(), f->members.front()->edit->describe().c_str(), groups.size(), total.records,
-            total.chars, f->chain.size());
+            total.chars, f->chain.size(), plan.lower_bound);
   send(std::move(f));
 }
 

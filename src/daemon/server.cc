@@ -10,9 +10,8 @@
 #include <vector>
 
 #include "commit/route53_backend.h"
-#include "commit/confirmed_soa.h"
-#include "commit/zone_committer.h"
 #include "daemon/handler.h"
+#include "daemon/managed_zone.h"
 #include "daemon/privileges.h"
 #include "daemon/route53_stack.h"
 #include "dns/tsig.h"
@@ -27,15 +26,6 @@
 
 namespace r53d::daemon {
 namespace {
-
-// One dynamic zone: its hosted zone, group commit and change poller.
-struct ZoneState {
-  config::ZoneConfig config;
-  zone::Name apex;
-  std::string zone_id;  // bare
-  std::unique_ptr<commit::ZoneCommitter> committer;
-  std::unique_ptr<commit::ConfirmedSoa> confirmed;
-};
 
 // net::Handler -> daemon::Handler: the client's address for grants and logs, and the Responder
 // (move-only) behind a copyable callback.
@@ -75,8 +65,6 @@ class Server {
 
  private:
   Status build_key_ring();
-  void find_zone(ZoneState& z);
-  void load_zone(ZoneState& z);
   void zone_ready();
   void open_listeners();
   void fail(const std::string& why);
@@ -93,7 +81,8 @@ class Server {
   std::unique_ptr<r53::ChangePoller> poller_;
   dns::TsigKeyRing ring_;
   std::unique_ptr<Handler> handler_;
-  std::vector<std::unique_ptr<ZoneState>> zones_;
+  std::unique_ptr<TransferSource> transfers_;
+  std::vector<std::unique_ptr<ManagedZone>> zones_;
   std::unique_ptr<Gateway> gateway_;
   std::unique_ptr<net::Server> listeners_;
   std::unique_ptr<loop::SignalEvent> sigterm_, sigint_;
@@ -120,70 +109,6 @@ void Server::fail(const std::string& why) {
   log::error("%s", why.c_str());
   exit_code_ = 1;
   loop_.stop();
-}
-
-void Server::find_zone(ZoneState& z) {
-  stack_->client().find_hosted_zones_by_name(z.config.name, [this, &z](r53::ApiResult<std::vector<r53::HostedZone>> r) {
-    if (!r.ok()) return fail("zone " + z.config.name + ": cannot look up its hosted zone: " + r.status().message());
-    const auto& found = r.value();
-    if (found.empty())
-      return fail(z.config.where.str() + ": zone " + z.config.name +
-                  ": no hosted zone of that name in this AWS account (set hosted-zone-id?)");
-    if (found.size() > 1) {
-      std::string ids;
-      for (const auto& hz : found) ids += (ids.empty() ? "" : ", ") + r53::bare_id(hz.id) + (hz.private_zone ? " (private)" : "");
-      return fail(z.config.where.str() + ": zone " + z.config.name + ": several hosted zones have that name: " + ids +
-                  "; set hosted-zone-id to choose one");
-    }
-    z.zone_id = r53::bare_id(found.front().id);
-    log::info("zone %s: hosted zone %s", z.config.name.c_str(), z.zone_id.c_str());
-    load_zone(z);
-  });
-}
-
-void Server::load_zone(ZoneState& z) {
-  stack_->client().list_rrsets(z.zone_id, [this, &z](r53::ApiResult<std::vector<r53::RecordSet>> r) {
-    if (!r.ok())
-      return fail("zone " + z.config.name + " (" + z.zone_id + "): cannot read its record sets: " + r.status().message());
-    size_t n = r.value().size();
-    auto mirror = zone::Mirror::load(z.apex, std::move(r.value()));
-    if (!mirror.ok())
-      return fail("zone " + z.config.name + " (" + z.zone_id + "): " + mirror.status().message());
-    zone::RRset::Ptr soa = mirror->find(z.apex, LDNS_RR_TYPE_SOA);
-    log::info("zone %s: %zu record sets loaded from hosted zone %s (%zu API requests), serial %u",
-              z.config.name.c_str(), n, z.zone_id.c_str(), static_cast<size_t>(r.requests), mirror->serial());
-    z.committer = std::make_unique<commit::ZoneCommitter>(loop_, std::move(*mirror), z.zone_id, *backend_);
-    z.confirmed = std::make_unique<commit::ConfirmedSoa>(soa);
-    commit::ConfirmedSoa* confirmed = z.confirmed.get();
-    std::string name = z.config.name;
-    std::string zone_id = z.zone_id;
-    r53::ChangePoller* poller = poller_.get();
-    // After each accepted batch: poll GetChange; on INSYNC the batch's SOA becomes the one answered.
-    // A batch found applied after its reply was lost comes without an ID: nothing to poll, a
-    // later change's INSYNC confirms it.
-    z.committer->set_on_accepted([confirmed, poller, name, zone_id](const std::string& id, zone::RRset::Ptr soa) {
-      confirmed->accepted(id, std::move(soa));
-      if (id.empty()) return;
-      poller->watch(zone_id, id, [confirmed, name](const r53::ChangeDone& d) {
-        if (!d.status.ok()) {
-          log::warning("zone %s: change %s: %s", name.c_str(), r53::bare_id(d.change_id).c_str(),
-                       d.status.to_string().c_str());
-          return;
-        }
-        if (confirmed->insync(d.change_id))
-          log::info("zone %s: change %s INSYNC after %lld ms; serial %u confirmed", name.c_str(),
-                    r53::bare_id(d.change_id).c_str(), static_cast<long long>(d.took_ms), confirmed->serial());
-      });
-    });
-    ZoneEntry e;
-    e.apex = z.apex;
-    e.config = z.config;
-    e.committer = z.committer.get();
-    e.soa = z.confirmed.get();
-    Status s = handler_->add_zone(std::move(e));
-    if (!s.ok()) return fail(s.message());
-    zone_ready();
-  });
 }
 
 void Server::zone_ready() {
@@ -218,8 +143,7 @@ void Server::begin_shutdown() {
               static_cast<long long>(options_.shutdown_wait_ms));
   if (listeners_) listeners_->stop_accepting();
   if (handler_) handler_->stop_updates();
-  for (auto& z : zones_)
-    if (z->committer) z->committer->stop_accepting();
+  for (auto& z : zones_) z->stop();
   shutdown_deadline_ms_ = loop_.now_ms() + options_.shutdown_wait_ms;
   shutdown_timer_ = std::make_unique<loop::Timer>(loop_, [this] { check_shutdown(); });
   check_shutdown();
@@ -228,7 +152,7 @@ void Server::begin_shutdown() {
 void Server::check_shutdown() {
   bool idle = true;
   for (auto& z : zones_)
-    if (z->committer && !z->committer->idle()) idle = false;
+    if (!z->idle()) idle = false;
   if (!idle && loop_.now_ms() < shutdown_deadline_ms_) {
     shutdown_timer_->start_once(50);
     return;
@@ -236,7 +160,7 @@ void Server::check_shutdown() {
   if (!idle) {
     log::warning("shutdown: change requests still in flight after the wait; answering their clients SERVFAIL");
     for (auto& z : zones_)
-      if (z->committer) z->committer->abandon_in_flight();
+      if (z->committer()) z->committer()->abandon_in_flight();
   }
   // One more short turn so TCP replies just queued are written.
   shutdown_timer_ = std::make_unique<loop::Timer>(loop_, [this] {
@@ -272,21 +196,19 @@ int Server::run() {
   sigint_ = std::make_unique<loop::SignalEvent>(loop_, SIGINT, [this] { begin_shutdown(); });
   std::signal(SIGPIPE, SIG_IGN);
 
+  ZoneServices services{loop_, &stack_->client(), *backend_, poller_.get(), transfers_.get()};
   for (const auto& zc : cfg_.zones) {
-    if (zc.mode != config::ZoneMode::kDynamic) {
-      log::warning("%s: zone %s: mode secondary is not implemented yet; zone not served", zc.where.str().c_str(),
-                   zc.name.c_str());
-      continue;
-    }
     auto apex = zone::Name::from_text(zc.name);
     if (!apex.ok()) {
       log::error("%s: zone %s: %s", zc.where.str().c_str(), zc.name.c_str(), apex.status().message().c_str());
       return 1;
     }
-    auto z = std::make_unique<ZoneState>();
-    z->config = zc;
-    z->apex = *apex;
-    z->zone_id = zc.hosted_zone_id;
+    auto z = std::make_unique<ManagedZone>(services, zc, *apex);
+    Status added = handler_->add_zone(z.get());
+    if (!added.ok()) {
+      log::error("%s", added.message().c_str());
+      return 1;
+    }
     zones_.push_back(std::move(z));
   }
   zones_left_ = zones_.size();
@@ -296,12 +218,13 @@ int Server::run() {
     open_listeners();
     if (exit_code_ != 0) return exit_code_;  // fail() before the loop runs: run() would not see stop()
   }
-  for (auto& z : zones_) {
-    if (z->zone_id.empty())
-      find_zone(*z);
-    else
-      load_zone(*z);
-  }
+  // Every zone reports once: loaded (or failing to load and retrying on its own: the others are
+  // served meanwhile), or a configuration error that stops start-up.
+  for (auto& z : zones_)
+    z->start([this](Status s) {
+      if (!s.ok()) return fail(s.message());
+      zone_ready();
+    });
   loop_.run();
   if (exit_code_ != 0) return exit_code_;
   if (!shutting_down_) {
