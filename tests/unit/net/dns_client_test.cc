@@ -22,18 +22,10 @@ namespace r53d::net {
 namespace {
 
 using testing::framed;
+using testing::make_query;
 using testing::Pump;
 using testing::ScriptedTcp;
 using testing::ScriptedUdp;
-
-std::vector<uint8_t> make_query(uint16_t id, const char* name = "example.com", uint16_t type = dns::kTypeSoa) {
-  std::vector<uint8_t> q = {static_cast<uint8_t>(id >> 8), static_cast<uint8_t>(id), 0, 0, 0, 1, 0, 0, 0, 0, 0, 0};
-  auto n = dns::name_from_text(name);
-  q.insert(q.end(), n->begin(), n->end());
-  dns::put_u16(q, type);
-  dns::put_u16(q, 1);
-  return q;
-}
 
 // The query turned into a reply (QR set, `flags` or'ed in), marked in ANCOUNT so a test can tell
 // which reply the client took.

@@ -33,6 +33,16 @@ inline std::vector<uint8_t> framed(const std::vector<uint8_t>& m) {
   return f;
 }
 
+// A plain query (RD clear) for `name`/`type`, class IN.
+inline std::vector<uint8_t> make_query(uint16_t id, const char* name = "example.com", uint16_t type = dns::kTypeSoa) {
+  std::vector<uint8_t> q = {static_cast<uint8_t>(id >> 8), static_cast<uint8_t>(id), 0, 0, 0, 1, 0, 0, 0, 0, 0, 0};
+  auto n = dns::name_from_text(name);
+  q.insert(q.end(), n->begin(), n->end());
+  dns::put_u16(q, type);
+  dns::put_u16(q, 1);
+  return q;
+}
+
 inline SocketAddress loopback(int family, uint16_t port = 0) {
   auto a = parse_listen_address(family == AF_INET6 ? "[::1]:0" : "127.0.0.1:0");
   a->set_port(port);
@@ -60,7 +70,8 @@ class ScriptedTcp : public Pollable {
   static Step reset() { return {Step::kReset, {}, 0}; }   // RST (SO_LINGER 0)
 
   // Listens on a free loopback port. With `reply` set, the steps are computed from the request
-  // (framing removed) once it has been read.
+  // (framing removed) once it has been read, and after a close or reset the server accepts the
+  // next connection (one at a time) and does the same; `requests` keeps every request.
   explicit ScriptedTcp(std::vector<Step> steps, int family = AF_INET, uint16_t port = 0)
       : steps_(std::move(steps)) {
     addr = loopback(family, port);
@@ -95,6 +106,7 @@ class ScriptedTcp : public Pollable {
           request_framed.size() >= 2 + (size_t{request_framed[0]} << 8 | request_framed[1])) {
         have_request_ = true;
         request.assign(request_framed.begin() + 2, request_framed.end());
+        requests.push_back(request);
         if (reply) steps_ = reply(request);
       }
       if (!have_request_) return;
@@ -121,6 +133,13 @@ class ScriptedTcp : public Pollable {
         }
         ::close(cfd_);
         cfd_ = -1;
+        if (reply) {  // ready for the next connection
+          have_request_ = false;
+          request_framed.clear();
+          steps_.clear();
+          step_ = 0;
+          return;
+        }
         done_ = true;
       }
       ++step_;
@@ -133,6 +152,7 @@ class ScriptedTcp : public Pollable {
   int accepted = 0;
   std::vector<uint8_t> request_framed;
   std::vector<uint8_t> request;
+  std::vector<std::vector<uint8_t>> requests;
 
  private:
   std::vector<Step> steps_;

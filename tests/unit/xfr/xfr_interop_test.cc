@@ -1,0 +1,223 @@
+// XfrClient against a real BIND `named` on 127.0.0.1 (skipped when named is not installed):
+// AXFR of a 3,000-record zone (many messages) with and without TSIG, IXFR after nsupdate changes,
+// IXFR from a serial not in the journal (full-zone form), `provide-ixfr no` (AXFR form to IXFR),
+// up to date, a zone whose transfers need the key, a wrong key. One named for the whole suite.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include "loop/event_base.h"
+#include "net/dns_client.h"
+#include "tests/unit/net/named_process.h"
+#include "tests/unit/net/scripted_server.h"
+#include "tests/unit/xfr/canned.h"
+#include "xfr/xfr_client.h"
+
+namespace r53d::xfr {
+namespace {
+
+using net::testing::have_tool;
+
+constexpr int kHosts = 3000;
+
+class XfrInterop : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!have_tool("named") || !have_tool("nsupdate")) return;
+    dir_ = new std::string(net::testing::make_tmpdir("r53d-xfr"));
+    std::ofstream zone(*dir_ + "/example.com.db");
+    zone << "$TTL 300\n@ SOA ns.example.com. admin.example.com. 100 7200 900 1209600 300\n@ NS ns.example.com.\n"
+         << "ns A 192.0.2.53\nold TXT \"to be deleted\"\n";
+    for (int i = 0; i < kHosts; ++i) zone << "host" << i << " A 10.0." << (i / 256) % 256 << "." << i % 256 << "\n";
+    zone.close();
+    std::ofstream signed_zone(*dir_ + "/signed.example.db");
+    signed_zone << "$TTL 300\n@ SOA ns.signed.example. admin.signed.example. 7 7200 900 1209600 300\n@ NS ns\nns A 192.0.2.53\n";
+    signed_zone.close();
+    std::ostringstream body;
+    body << "key \"xfr-key\" { algorithm hmac-sha256; secret \"" << testing::kSecret << "\"; };\n"
+         // IXFR is not offered to 127.0.0.2: its IXFR requests get the whole zone in AXFR form.
+         << "server 127.0.0.2 { provide-ixfr no; };\n"
+         << "zone \"example.com\" { type primary; file \"" << *dir_ << "/example.com.db\"; allow-update { key \"xfr-key\"; }; };\n"
+         << "zone \"signed.example\" { type primary; file \"" << *dir_
+         << "/signed.example.db\"; allow-transfer { key \"xfr-key\"; }; };\n";
+    named_ = new net::testing::NamedProcess();
+    if (!named_->start(*dir_, "allow-transfer { any; };", body.str(), "example.com")) {
+      ADD_FAILURE() << "named did not start:\n" << named_->log();
+    }
+  }
+  static void TearDownTestSuite() {
+    delete named_;
+    named_ = nullptr;
+    if (dir_) std::system(("rm -rf " + *dir_).c_str());
+    delete dir_;
+    dir_ = nullptr;
+  }
+  void SetUp() override {
+    if (!named_) GTEST_SKIP() << "named or nsupdate not installed";
+  }
+
+  RefreshRequest request(const char* zone, dns::RrPtr our_soa, bool with_key = false) {
+    RefreshRequest r;
+    r.zone = *zone::Name::from_text(zone);
+    Primary p;
+    p.address = *net::parse_listen_address("127.0.0.1:" + std::to_string(named_->port()));
+    if (with_key) p.key = testing::make_key();
+    r.primaries.push_back(p);
+    r.our_soa = std::move(our_soa);
+    r.options.soa_udp_timeout_ms = 500;
+    r.options.soa_timeout_ms = 3000;
+    r.options.transfer_timeout_ms = 10'000;
+    return r;
+  }
+
+  RefreshOutcome run(RefreshRequest req) {
+    std::optional<RefreshOutcome> out;
+    auto call = client_.refresh(std::move(req), [&](RefreshOutcome o) { out = std::move(o); });
+    net::testing::Pump pump(loop_, {});
+    EXPECT_TRUE(pump.until([&] { return out.has_value(); }, 15'000));
+    return out ? std::move(*out) : RefreshOutcome{};
+  }
+
+  // The zone's current SOA by AXFR (and, on the way, a check of the whole transfer).
+  dns::RrPtr current_soa() {
+    auto o = run(request("example.com", nullptr));
+    EXPECT_TRUE(o.status.ok()) << o.status.to_string();
+    return o.transfer ? dns::RrPtr(ldns_rr_clone(o.transfer->soa.get())) : nullptr;
+  }
+
+  void nsupdate(const std::string& commands) {
+    std::string dir = *dir_;
+    std::ofstream(dir + "/nsupdate.txt") << "server 127.0.0.1 " << named_->port() << "\nzone example.com\n" << commands << "send\n";
+    std::string cmd = std::string("nsupdate -t 5 -y hmac-sha256:xfr-key:") + testing::kSecret + " " + dir +
+                      "/nsupdate.txt >" + dir + "/nsupdate.out 2>&1";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << net::testing::slurp(dir + "/nsupdate.out");
+  }
+
+  static std::string* dir_;
+  static net::testing::NamedProcess* named_;
+  loop::EventBase loop_;
+  net::DnsClient dns_{loop_};
+  TransferLimiter limiter_{loop_, 2};
+  XfrClient client_{loop_, dns_, limiter_};
+};
+
+std::string* XfrInterop::dir_ = nullptr;
+net::testing::NamedProcess* XfrInterop::named_ = nullptr;
+
+uint32_t serial_of(const ldns_rr* soa) { return ldns_rdf2native_int32(ldns_rr_rdf(soa, 2)); }
+
+bool holds(const ldns_rr_list* list, const char* text, const char* origin) {
+  auto want = testing::rr(text, origin);
+  for (size_t i = 0; i < ldns_rr_list_rr_count(list); ++i) {
+    if (ldns_rr_compare(ldns_rr_list_rr(list, i), want.get()) == 0) return true;
+  }
+  return false;
+}
+
+TEST_F(XfrInterop, AxfrOfAMultiMessageZoneWithAndWithoutTsig) {
+  for (bool with_key : {false, true}) {
+    SCOPED_TRACE(with_key);
+    auto o = run(request("example.com", nullptr, with_key));
+    ASSERT_TRUE(o.status.ok()) << o.status.to_string();
+    EXPECT_EQ(o.method, RefreshOutcome::Method::kAxfr);
+    ASSERT_TRUE(o.transfer.has_value());
+    EXPECT_EQ(o.transfer->kind, Transfer::Kind::kFull);
+    EXPECT_EQ(o.transfer->signed_, with_key);
+    EXPECT_GT(o.transfer->messages, 1u);  // really several messages
+    // Every record but the SOA: the hosts, NS, ns A, and whatever TXT/A the other tests left.
+    EXPECT_GE(ldns_rr_list_rr_count(o.transfer->records.get()), static_cast<size_t>(kHosts + 2));
+    EXPECT_TRUE(holds(o.transfer->records.get(), "host2999 A 10.0.11.183", "example.com."));
+    EXPECT_EQ(o.transfer->serial, o.primary_serial);
+  }
+}
+
+TEST_F(XfrInterop, IxfrAfterNsupdateWithTsig) {
+  auto before = current_soa();
+  ASSERT_TRUE(before);
+  uint32_t s0 = serial_of(before.get());
+  nsupdate("update delete old.example.com TXT\nupdate add new.example.com 300 A 192.0.2.99\n");
+  auto o = run(request("example.com", dns::RrPtr(ldns_rr_clone(before.get())), /*with_key=*/true));
+  ASSERT_TRUE(o.status.ok()) << o.status.to_string();
+  EXPECT_EQ(o.method, RefreshOutcome::Method::kIxfr);
+  EXPECT_FALSE(o.fell_back);
+  ASSERT_EQ(o.transfer->kind, Transfer::Kind::kIncremental);
+  EXPECT_TRUE(o.transfer->signed_);
+  EXPECT_EQ(o.transfer->serial, s0 + 1);
+  ASSERT_EQ(o.transfer->deltas.size(), 1u);
+  const auto& d = o.transfer->deltas[0];
+  EXPECT_EQ(serial_of(d.old_soa.get()), s0);
+  EXPECT_EQ(serial_of(d.new_soa.get()), s0 + 1);
+  EXPECT_TRUE(holds(d.deleted.get(), "old TXT \"to be deleted\"", "example.com.")) << ldns_rr_list_rr_count(d.deleted.get());
+  EXPECT_TRUE(holds(d.added.get(), "new A 192.0.2.99", "example.com."));
+  EXPECT_EQ(ldns_rr_list_rr_count(d.deleted.get()), 1u);
+  EXPECT_EQ(ldns_rr_list_rr_count(d.added.get()), 1u);
+
+  // Two more updates: two sequences in one IXFR, unsigned this time.
+  nsupdate("update add two.example.com 300 A 192.0.2.2\n");
+  nsupdate("update delete two.example.com A\nupdate add three.example.com 300 A 192.0.2.3\n");
+  auto two = run(request("example.com", dns::RrPtr(ldns_rr_clone(o.transfer->soa.get()))));
+  ASSERT_TRUE(two.status.ok()) << two.status.to_string();
+  ASSERT_EQ(two.transfer->kind, Transfer::Kind::kIncremental);
+  EXPECT_EQ(two.transfer->deltas.size(), 2u);
+  EXPECT_EQ(two.transfer->serial, s0 + 3);
+
+  // Now up to date: the SOA query alone says so.
+  auto same = run(request("example.com", dns::RrPtr(ldns_rr_clone(two.transfer->soa.get()))));
+  ASSERT_TRUE(same.status.ok());
+  EXPECT_EQ(same.method, RefreshOutcome::Method::kNone);
+  EXPECT_EQ(same.transfer->kind, Transfer::Kind::kUpToDate);
+}
+
+TEST_F(XfrInterop, IxfrFromASerialNotInTheJournalGetsTheFullZone) {
+  auto soa = current_soa();
+  ASSERT_TRUE(soa);
+  // Serial 50: older than anything named has; it answers with the zone in AXFR form.
+  auto old = testing::rr("@ 3600 SOA ns.example.com. admin.example.com. 50 7200 900 1209600 300", "example.com.");
+  auto o = run(request("example.com", std::move(old)));
+  ASSERT_TRUE(o.status.ok()) << o.status.to_string();
+  EXPECT_EQ(o.method, RefreshOutcome::Method::kIxfr);
+  EXPECT_FALSE(o.fell_back);
+  EXPECT_EQ(o.transfer->kind, Transfer::Kind::kFull);
+  EXPECT_GE(ldns_rr_list_rr_count(o.transfer->records.get()), static_cast<size_t>(kHosts + 2));
+}
+
+TEST_F(XfrInterop, ProvideIxfrNoAnswersWithTheFullZone) {
+  auto before = current_soa();
+  ASSERT_TRUE(before);
+  nsupdate("update add noixfr.example.com 300 A 192.0.2.77\n");
+  auto req = request("example.com", dns::RrPtr(ldns_rr_clone(before.get())));
+  req.primaries[0].source = *net::parse_listen_address("127.0.0.2:0");  // named: provide-ixfr no for it
+  auto o = run(std::move(req));
+  ASSERT_TRUE(o.status.ok()) << o.status.to_string();
+  EXPECT_EQ(o.method, RefreshOutcome::Method::kIxfr);
+  EXPECT_EQ(o.transfer->kind, Transfer::Kind::kFull);
+  EXPECT_TRUE(holds(o.transfer->records.get(), "noixfr A 192.0.2.77", "example.com."));
+}
+
+TEST_F(XfrInterop, TransfersThatNeedTheKey) {
+  auto unsigned_req = run(request("signed.example", nullptr));
+  EXPECT_FALSE(unsigned_req.status.ok());
+  ASSERT_FALSE(unsigned_req.failures.empty());
+  EXPECT_EQ(unsigned_req.failures.back().step, "AXFR");
+  // named answers an unsigned refused AXFR with REFUSED (or, in some versions, NOTAUTH).
+  EXPECT_NE(unsigned_req.failures.back().status.message().find(" from primary"), std::string::npos)
+      << unsigned_req.failures.back().status.to_string();
+  auto signed_req = run(request("signed.example", nullptr, true));
+  ASSERT_TRUE(signed_req.status.ok()) << signed_req.status.to_string();
+  EXPECT_TRUE(signed_req.transfer->signed_);
+  EXPECT_EQ(signed_req.transfer->serial, 7u);
+  // A key named like the primary's but with another secret: named answers BADSIG, unsigned.
+  auto wrong = request("signed.example", nullptr);
+  wrong.primaries[0].key = testing::make_key("xfr-key", "hmac-sha256", "b3RoZXItc2VjcmV0LW90aGVyLXNlY3JldC0xMjM0NTY=");
+  auto bad = run(std::move(wrong));
+  ASSERT_EQ(bad.failures.size(), 1u);
+  EXPECT_EQ(bad.failures[0].step, "SOA query");
+  EXPECT_EQ(bad.failures[0].status,
+            Status::permission_denied("TSIG: server answered TSIG error BADSIG (unsigned) (NOTAUTH from primary)"));
+}
+
+}  // namespace
+}  // namespace r53d::xfr
