@@ -221,3 +221,160 @@ TEST_F(XfrInterop, TransfersThatNeedTheKey) {
 
 }  // namespace
 }  // namespace r53d::xfr
+
+// --- XfrClient against tests/system/xfr/faultyprimary.py: each fault as the client reports it ----
+
+namespace r53d::xfr {
+namespace {
+
+std::string faulty_primary_path() {
+  const char* top = getenv("R53D_TOP");
+  if (top && *top) return std::string(top) + "/tests/system/xfr/faultyprimary.py";
+  std::string here = __FILE__;  // tests/unit/xfr/xfr_interop_test.cc, relative to the top
+  return here.substr(0, here.rfind("unit/xfr/")) + "system/xfr/faultyprimary.py";
+}
+
+class XfrAgainstFaultyPrimary : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!have_tool("python3") || access(faulty_primary_path().c_str(), R_OK) != 0) GTEST_SKIP() << "no faultyprimary.py";
+    dir_ = net::testing::make_tmpdir("r53d-faulty");
+    std::ofstream v1(dir_ + "/v1.zone");
+    v1 << "$ORIGIN example.com.\n$TTL 300\n@ SOA ns admin 100 7200 900 1209600 300\n@ NS ns\nns A 192.0.2.53\n"
+       << "old TXT \"x\"\n";
+    for (int i = 0; i < 300; ++i) v1 << "h" << i << " A 10.0." << i / 256 << "." << i % 256 << "\n";
+    v1.close();
+    std::ifstream in(dir_ + "/v1.zone");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    text.replace(text.find(" 100 "), 5, " 101 ");
+    text.replace(text.find("old TXT \"x\""), 11, "new A 192.0.2.9");
+    std::ofstream(dir_ + "/v2.zone") << text;
+  }
+  void TearDown() override {
+    stop();
+    if (!dir_.empty()) std::system(("rm -rf " + dir_).c_str());
+  }
+  // Starts the primary with `flags`; false if it did not come up.
+  bool start(const std::string& flags) {
+    stop();
+    unlink((dir_ + "/fp.log").c_str());  // not the previous run's "listening on" line
+    std::string cmd = "exec /usr/bin/python3 " + faulty_primary_path() + " --origin example.com --zone " + dir_ +
+                      "/v1.zone --zone " + dir_ + "/v2.zone --key xfr-key:" + testing::kSecret + " " + flags + " >" +
+                      dir_ + "/fp.log 2>&1";
+    const char* argv[] = {"/bin/sh", "-c", cmd.c_str(), nullptr};
+    if (posix_spawn(&pid_, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv), environ) != 0) return false;
+    for (int i = 0; i < 200; ++i) {
+      std::string log = net::testing::slurp(dir_ + "/fp.log");
+      size_t at = log.find("listening on 127.0.0.1:");
+      if (at != std::string::npos && log.find('\n', at) != std::string::npos) {
+        port_ = static_cast<uint16_t>(std::stoi(log.substr(at + 23)));
+        return true;
+      }
+      usleep(20'000);
+    }
+    return false;
+  }
+  void stop() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      waitpid(pid_, nullptr, 0);
+    }
+    pid_ = -1;
+  }
+  RefreshOutcome run(std::optional<uint32_t> ours) {
+    RefreshRequest r;
+    r.zone = *zone::Name::from_text("example.com");
+    r.primaries.push_back(Primary{*net::parse_listen_address("127.0.0.1:" + std::to_string(port_)), testing::make_key(), {}});
+    if (ours) r.our_soa = testing::rr("@ SOA ns admin " + std::to_string(*ours) + " 7200 900 1209600 300", "example.com.");
+    r.options.soa_udp_timeout_ms = 500;
+    r.options.idle_timeout_ms = 300;
+    r.options.transfer_timeout_ms = 5000;
+    std::optional<RefreshOutcome> out;
+    auto call = client_.refresh(std::move(r), [&](RefreshOutcome o) { out = std::move(o); });
+    net::testing::Pump pump(loop_, {});
+    EXPECT_TRUE(pump.until([&] { return out.has_value(); }, 10'000));
+    return out ? std::move(*out) : RefreshOutcome{};
+  }
+  std::string last_failure(const RefreshOutcome& o) {
+    return o.failures.empty() ? std::string("(none)") : o.failures.back().step + ": " + o.failures.back().status.message();
+  }
+
+  std::string dir_;
+  pid_t pid_ = -1;
+  uint16_t port_ = 0;
+  loop::EventBase loop_;
+  net::DnsClient dns_{loop_};
+  TransferLimiter limiter_{loop_, 2};
+  XfrClient client_{loop_, dns_, limiter_};
+};
+
+TEST_F(XfrAgainstFaultyPrimary, GoodIxfrAndAxfr) {
+  ASSERT_TRUE(start("--unsigned-run 99 --rrs-per-message 1"));
+  auto inc = run(100);
+  ASSERT_TRUE(inc.status.ok()) << inc.status;
+  EXPECT_EQ(inc.method, RefreshOutcome::Method::kIxfr);
+  EXPECT_EQ(inc.transfer->kind, Transfer::Kind::kIncremental);
+  auto full = run(std::nullopt);  // 305 messages, signed every 100th: accepted
+  ASSERT_TRUE(full.status.ok()) << full.status;
+  EXPECT_EQ(full.transfer->messages, 305u);
+  EXPECT_TRUE(full.transfer->signed_);
+}
+
+TEST_F(XfrAgainstFaultyPrimary, EachStreamFault) {
+  struct Case {
+    const char* flags;
+    const char* failure;  // the last failure, "STEP: message"
+  };
+  const Case cases[] = {
+      {"--unsigned-run 100 --rrs-per-message 1", "AXFR: message 101: TSIG: more than 99 unsigned messages in a row"},
+      {"--cut-after 2", "AXFR: stream ended after 2 messages before the closing SOA"},
+      {"--stall-after 2", "AXFR: idle for 300 ms after 2 messages"},
+      {"--bad-tsig 3", "AXFR: message 3: TSIG: bad MAC in reply"},
+      {"--bad-final-soa", "AXFR: message 7: closing SOA (serial 102) differs from the opening SOA (serial 101)"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.flags);
+    ASSERT_TRUE(start(c.flags));
+    auto o = run(std::nullopt);
+    EXPECT_FALSE(o.status.ok());
+    EXPECT_EQ(last_failure(o), c.failure);
+  }
+}
+
+TEST_F(XfrAgainstFaultyPrimary, IxfrFaultsFallBackToAxfr) {
+  struct Case {
+    const char* flags;
+    const char* reason;
+  };
+  const Case cases[] = {
+      {"--lone-soa", "incomplete: a lone SOA with serial 101 (newer than ours, 100) then the end of the stream"},
+      {"--refuse-ixfr NOTIMP", "NOTIMP from primary"},
+      {"--refuse-ixfr REFUSED", "REFUSED from primary"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.flags);
+    ASSERT_TRUE(start(c.flags));
+    auto o = run(100);
+    ASSERT_TRUE(o.status.ok()) << o.status;
+    EXPECT_TRUE(o.fell_back);
+    EXPECT_EQ(o.method, RefreshOutcome::Method::kAxfr);
+    EXPECT_EQ(o.fallback_reason.message(), c.reason);
+  }
+  ASSERT_TRUE(start("--ixfr-full"));
+  auto full = run(100);
+  ASSERT_TRUE(full.status.ok()) << full.status;
+  EXPECT_FALSE(full.fell_back);
+  EXPECT_EQ(full.transfer->kind, Transfer::Kind::kFull);
+}
+
+TEST_F(XfrAgainstFaultyPrimary, SerialWentBackwards) {
+  ASSERT_TRUE(start("--soa-serial 90"));
+  auto o = run(100);
+  ASSERT_TRUE(o.status.ok());
+  EXPECT_TRUE(o.serial_went_backwards);
+  EXPECT_EQ(o.primary_serial, 90u);
+  EXPECT_EQ(o.method, RefreshOutcome::Method::kNone);
+}
+
+}  // namespace
+}  // namespace r53d::xfr
