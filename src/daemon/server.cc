@@ -183,10 +183,7 @@ int Server::run() {
     return 1;
   }
   stack_ = std::move(*stack);
-  backend_ = std::make_unique<commit::Route53Backend>(
-      stack_->client(), loop_,
-      r53::RateLimitOptions{.requests_per_second = cfg_.aws.requests_per_second,
-                            .burst = r53::RateLimitOptions{}.burst});  // as Route53Stack's limiter
+  backend_ = std::make_unique<commit::Route53Backend>(stack_->client(), loop_);
   poller_ = std::make_unique<r53::ChangePoller>(
       loop_, stack_->client(),
       r53::ChangePollerOptions{.first_poll_ms = cfg_.aws.poll_interval_min_ms,
