@@ -409,8 +409,8 @@ void ZoneCommitter::on_change_done(ChangeOutcome outcome) {
     own_mark_.reset();
     stats_.max_batch = std::max(stats_.max_batch, done->writers());
     if (suspects_ == 0) split_cap_ = 0;
-    if (done->push() || done->members.front()->edit->exclusive())
-      log::info("zone %s: Route 53 accepted %s as change %s (%zu request(s)), serial %u", zone_name().c_str(),
+    if (done->push() || done->members.front()->edit->exclusive())  // the zone logs the result
+      log::debug("zone %s: Route 53 accepted %s as change %s (%zu request(s)), serial %u", zone_name().c_str(),
                 done->members.front()->edit->describe().c_str(), r53::bare_id(outcome.info->id).c_str(),
                 done->chain.size(), b.new_serial);
     else

@@ -280,6 +280,11 @@ void ManagedZone::on_refreshed(RefreshResult r) {
                    name().c_str(), primary.c_str(), r.primary_serial, pushed, name().c_str());
     else
       log::debug("zone %s: primary %s has serial %u: up to date", name().c_str(), primary.c_str(), r.primary_serial);
+    if (primary_ && primary_->serial() != pushed && dns::serial_gt(primary_->serial(), pushed)) {
+      // Our copy is the primary's current version but Route 53 still holds an older one (a push
+      // that failed): push it, comparing the whole zone (which names changed is not known).
+      return push(primary_, std::nullopt, "serial " + std::to_string(primary_->serial()) + " (pushed again)", pushed);
+    }
     return refresh_ok(r.primary_serial);
   }
   if (r.kind == RefreshResult::Kind::kFull) {
@@ -334,9 +339,12 @@ void ManagedZone::push(std::shared_ptr<const zone::PrimaryZone> primary, std::op
                      [this, alive, report, what, from_serial, whole](const commit::EditAnswer& a) {
                        if (auto p = alive.lock(); !p || !*p) return;
                        // Skipped records: each name/type once in the log, all of them counted.
-                       for (const auto& s : report->skipped)
+                       for (const auto& s : report->skipped) {
+                         // The apex NS set staying Route 53's is the configured behaviour, not news.
+                         if (s.reason == zone::Rule::kApexNs) continue;
                          if (skips_logged_.insert({s.owner, s.type}).second)
                            log::notice("zone %s: not pushed: %s", name().c_str(), s.to_string().c_str());
+                       }
                        for (const auto& t : report->ttl_lowered_text)
                          log::info("zone %s: records with different TTLs: %s", name().c_str(), t.c_str());
                        if (whole) skips_ = report->skips;  // a partial scope counts only its names
@@ -353,9 +361,10 @@ void ManagedZone::push(std::shared_ptr<const zone::PrimaryZone> primary, std::op
                                      what.c_str());
                          else
                            log::info("zone %s: %s: pushed %zu new, %zu changed, %zu deleted record sets in %zu "
-                                     "request(s), serial %u -> %u%s",
+                                     "request(s) (change %s), serial %u -> %u%s",
                                      name().c_str(), what.c_str(), report->creates, report->changes, report->deletes,
-                                     a.requests, from_serial, a.serial,
+                                     a.requests, a.change_id.empty() ? "-" : r53::bare_id(a.change_id).c_str(),
+                                     from_serial, a.serial,
                                      report->skips.total_rrsets() ? ("; skipped: " + report->skips.to_string()).c_str() : "");
                          return refresh_ok(a.serial);
                        }

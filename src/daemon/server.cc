@@ -12,6 +12,7 @@
 #include "commit/route53_backend.h"
 #include "daemon/handler.h"
 #include "daemon/managed_zone.h"
+#include "daemon/xfr_transfer_source.h"
 #include "daemon/privileges.h"
 #include "daemon/route53_stack.h"
 #include "dns/tsig.h"
@@ -193,6 +194,7 @@ int Server::run() {
   sigint_ = std::make_unique<loop::SignalEvent>(loop_, SIGINT, [this] { begin_shutdown(); });
   std::signal(SIGPIPE, SIG_IGN);
 
+  transfers_ = std::make_unique<XfrTransferSource>(loop_, ring_);
   ZoneServices services{loop_, &stack_->client(), *backend_, poller_.get(), transfers_.get()};
   for (const auto& zc : cfg_.zones) {
     auto apex = zone::Name::from_text(zc.name);

@@ -112,7 +112,7 @@ void ChangePoller::settle(const std::string& key, const Status& status) {
   int polls = z.polls;
   const std::string& pinned = done.back().change_id;
   if (status.ok()) {
-    log::info("zone %s: change %s INSYNC after %lld ms%s", key.c_str(), pinned.c_str(),
+    log::debug("zone %s: change %s INSYNC after %lld ms%s", key.c_str(), pinned.c_str(),
               static_cast<long long>(now - done.back().since_ms),
               n > 1 ? (", and " + std::to_string(n - 1) + " older change(s) with it").c_str() : "");
   }
