@@ -21,6 +21,29 @@ int64_t cas_backoff_ms(int losses, int64_t base_ms, int64_t cap_ms, double u) {
   return std::min(window, static_cast<int64_t>(u * static_cast<double>(window)));
 }
 
+namespace {
+
+// The SOA pair every request of a push carries, at its largest: the current SOA out, the larger
+// of the lock's mark and the final SOA in.
+zone::BatchSize push_reserve(const zone::WorkingCopy& wc) {
+  zone::RRset::Ptr cur = wc.base().find(wc.apex(), LDNS_RR_TYPE_SOA);
+  zone::RRset::Ptr last = zone::final_soa(wc);
+  auto probe = zone::soa_locked(*cur, ~zone::kSoaLockMask);
+  zone::BatchSize reserve = cur->size();
+  zone::BatchSize bigger = last->size();
+  if (probe.ok() && (*probe)->size().chars > bigger.chars) bigger = (*probe)->size();
+  reserve += bigger;
+  return reserve;
+}
+
+}  // namespace
+
+size_t requests_needed(const zone::WorkingCopy& wc) {
+  if (!wc.changed()) return 0;
+  if (wc.size().fits()) return 1;
+  return zone::plan_push(zone::change_groups(wc), push_reserve(wc)).requests.size();
+}
+
 const char* ZoneCommitter::state_name(State s) {
   switch (s) {
     case State::kIdle: return "idle";
@@ -319,12 +342,7 @@ void ZoneCommitter::build_exclusive() {
   std::vector<zone::ChangeGroup> groups = zone::change_groups(wc);
   zone::RRset::Ptr cur = mirror_.find(mirror_.apex(), LDNS_RR_TYPE_SOA);
   zone::RRset::Ptr last = zone::final_soa(wc);
-  auto probe = zone::soa_locked(*cur, ~zone::kSoaLockMask);
-  zone::BatchSize reserve = cur->size();
-  zone::BatchSize bigger = last->size();
-  if (probe.ok() && (*probe)->size().chars > bigger.chars) bigger = (*probe)->size();
-  reserve += bigger;
-  zone::PushPlan plan = zone::plan_push(groups, reserve);
+  zone::PushPlan plan = zone::plan_push(groups, push_reserve(wc));
   if (!plan.too_large.empty()) {
     const auto& t = plan.too_large.front();
     answer(std::move(f->members.front()),

@@ -127,6 +127,11 @@ struct CommitterOptions {
 // u·min(cap_ms, base_ms·2^(losses-1)) for u in [0, 1), rounded down. Pure.
 int64_t cas_backoff_ms(int losses, int64_t base_ms, int64_t cap_ms, double u);
 
+// How an exclusive edit's working copy goes out: 0 requests (nothing changed), 1 (it fits one
+// request with its SOA), or the requests of a push under the lock (zone::plan_push over
+// zone::change_groups, each request carrying the SOA pair). What --sync --dry-run prints.
+size_t requests_needed(const zone::WorkingCopy& wc);
+
 class ZoneCommitter {
  public:
   enum class State { kIdle, kPacing, kSending, kBackingOff, kRereading, kLockWait };

@@ -13,7 +13,8 @@ make_xfr_key() {
 }
 
 # start_named NAME ZONEFILE NOTIFY_PORT [extra zone options] -> NPORT, NAMED_PID, NAMED_DIR
-# A primary for example.com from ZONEFILE (copied), dynamic (nsupdate with xfr-key), journal
+# A primary for example.com from ZONEFILE (copied), dynamic (nsupdate with xfr-key; with
+# NAMED_STATIC=1 not dynamic: rewrite $NAMED_DIR/example.com.db and reload_named), journal
 # kept (ixfr-from-differences), NOTIFY only to 127.0.0.1#NOTIFY_PORT without delay and signed
 # with xfr-key, transfers only with xfr-key.
 start_named() {
@@ -42,7 +43,7 @@ $(cat "$TMP/xfr.key")
 zone "example.com" {
   type primary;
   file "example.com.db";
-  allow-update { key xfr-key; };
+  $([ -n "${NAMED_STATIC:-}" ] || echo 'allow-update { key xfr-key; };')
   allow-transfer { key xfr-key; };
   also-notify { 127.0.0.1 port $notify_port key xfr-key; };
   $extra
@@ -57,6 +58,13 @@ CONF
   done
   dig +short +norec +time=1 +tries=1 -p "$NPORT" @127.0.0.1 example.com SOA | grep -q . ||
     { nok "named $name starts" "$(tail -20 "$NAMED_DIR/named.log")"; exit 1; }
+}
+
+# reload_named SERIAL: the zone file was rewritten; named reloads it (SIGHUP) and serves SERIAL
+reload_named() {
+  kill -HUP "$NAMED_PID"
+  for _ in $(seq 100); do [ "$(primary_serial)" = "$1" ] && return 0; sleep 0.1; done
+  nok "named reloads the zone file (serial $1)" "$(tail -5 "$NAMED_DIR/named.log")"
 }
 
 # write_secondary_config NAME SIMPORT NPORT [extra zone lines...] -> $TMP/NAME.ini; PORT must be set.
@@ -115,4 +123,10 @@ wait_equal() {
   done
   nok "$what" "$diff"
   return 1
+}
+
+# sim_calls OPERATION [simport] -> how many requests of that operation route53-sim has answered
+sim_calls() {
+  curl -s "http://127.0.0.1:${2:-$SIMPORT}/_sim/stats" |
+    /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"].get(sys.argv[1], 0))' "$1"
 }
