@@ -22,6 +22,7 @@ Result<std::unique_ptr<Route53Stack>> Route53Stack::create(loop::EventBase& loop
   copts.access_key_id = aws.access_key_id;
   copts.secret_access_key = aws.secret_access_key;
   copts.session_token = aws.session_token;
+  copts.profile_set = !aws.profile.empty();
   s->creds_ = std::make_unique<r53::CredentialProvider>(loop, *s->fetcher_, env, copts);
 
   r53::Route53Options ropts;
