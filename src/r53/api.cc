@@ -206,8 +206,9 @@ void Route53Client::retry_or_fail(uint64_t op_id, Status status, std::optional<A
     return;
   }
   if (retryable && call->attempts > 1) {
-    status = Status(status.code(), status.message() + " (after " +
-                                       std::to_string(call->attempts) + " attempts)");
+    status = Status(status.code(), err ? err->to_string(call->attempts)
+                                       : status.message() + " (after " +
+                                             std::to_string(call->attempts) + " attempts)");
   }
   std::unique_ptr<Call> done_call = std::move(it->second.call);
   auto done = std::move(done_call->done);
