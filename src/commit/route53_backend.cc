@@ -107,7 +107,10 @@ void Route53Backend::read_names(const std::string& zone_id, const std::vector<zo
 }
 
 int64_t Route53Backend::send_delay_ms(const std::string&) {
-  return paced_ ? pace_.delay_ms(loop_.now_ms()) : 0;
+  if (!paced_) return 0;
+  // Follow the client's rate, which Throttling answers lower for a while.
+  pace_.set_rate(client_.limiter().rate_per_s(), loop_.now_ms());
+  return pace_.delay_ms(loop_.now_ms());
 }
 
 int64_t Route53Backend::reread_delay_ms(const std::string&) { return client_.limiter().delay_ms(2); }

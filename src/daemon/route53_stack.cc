@@ -27,6 +27,7 @@ Result<std::unique_ptr<Route53Stack>> Route53Stack::create(loop::EventBase& loop
 
   r53::Route53Options ropts;
   ropts.rate.requests_per_second = aws.requests_per_second;
+  ropts.rate.adapt.min_requests_per_second = aws.min_requests_per_second;
   ropts.backoff.max_attempts = aws.max_attempts;
   r53::CredentialProvider* creds = s->creds_.get();
   s->client_ = std::make_unique<r53::Route53Client>(

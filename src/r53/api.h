@@ -159,6 +159,7 @@ class Route53Client {
     std::string queue_key;  // rate-limiter queue (zone id or "")
     int attempts = 0;
     uint64_t ticket = 0;   // limiter ticket while waiting for a token
+    int64_t granted_ms = 0;  // loop clock (monotonic) when the last attempt got its token
     uint64_t http_id = 0;  // while in flight
     std::unique_ptr<loop::Timer> backoff;
     // Final outcome of this request: the 2xx response, or the failure.
