@@ -131,7 +131,9 @@ if [ "$MODE" = polling ]; then
 fi
 
 # 1. route53d -> route53-sim --rate 5.
-start_sim sim --credentials "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" --zone example.com=ZBENCH --rate 5 --insync-after 2
+# N names plus the apex SOA and NS: above Route 53's default quota of 10,000 sets, so raised.
+start_sim sim --credentials "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" --zone example.com=ZBENCH --rate 5 --insync-after 2 \
+  --max-rrsets-per-zone $((N + 2))
 start_r53d main "$SIMPORT"
 run_dnsperf r53d "$PORT" "$TMP/updates.txt" "$CLIENTS" "$OUTSTANDING"
 read -r R_QPS R_P50 R_P99 R_OK R_ALL R_OTHER < <(summary r53d)

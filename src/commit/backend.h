@@ -25,7 +25,8 @@ namespace r53d::commit {
 struct ChangeOutcome {
   Result<r53::ChangeInfo> info = Status::internal("no outcome");
   // The AWS error response when that is why it failed: code ("InvalidChangeBatch", "Throttling",
-  // ...) and message (every message, joined, for a root InvalidChangeBatch). Empty otherwise.
+  // ...) and message (every message, joined, for a root InvalidChangeBatch; then " (request id
+  // R)" when Route 53 sent one). Empty otherwise.
   std::string error_code;
   std::string error_message;
   // An earlier attempt of this call got no definite answer (connection reset, timeout, 5xx; also

@@ -68,8 +68,12 @@ void Route53Backend::change_rrsets(const std::string& zone_id, const r53::Change
     o.maybe_applied = r.maybe_applied;
     if (r.error) {
       o.error_code = r.error->code;
+      // message already joins a <Messages> list ("[a, b]"). The request ID goes with it so that
+      // the committer's log line of a refused batch carries it.
       o.error_message = r.error->message;
-      for (const auto& m : r.error->messages) o.error_message += (o.error_message.empty() ? "" : ", ") + m;
+      if (!r.error->request_id.empty()) {
+        o.error_message += " (request id " + r.error->request_id + ")";
+      }
     }
     cb(std::move(o));
   });

@@ -71,7 +71,8 @@ struct AwsConfig {
   std::string endpoint;  // empty: AWS_ENDPOINT_URL_ROUTE_53, AWS_ENDPOINT_URL, partition default
   std::string region;    // empty: derived from the endpoint's partition
   std::string profile;   // empty: AWS_PROFILE or "default"
-  double requests_per_second = 5.0;
+  double requests_per_second = 4.0;
+  double min_requests_per_second = 1.0;  // floor while throttled; >= requests_per_second: fixed
   std::string access_key_id;      // empty: other credential sources
   std::string secret_access_key;  // never log
   std::string session_token;      // never log

@@ -334,14 +334,28 @@ Status set_profile(KeyContext& c, std::string_view v) {
   return {};
 }
 
-Status set_rps(KeyContext& c, std::string_view v) {
+// A request rate: above 0, at most 1000.
+Result<double> parse_rate(std::string_view v) {
   std::string t = trim(v);
   char* end = nullptr;
   double d = std::strtod(t.c_str(), &end);
   if (t.empty() || *end != '\0' || !(d > 0) || d > 1000) {
     return bad("\"" + t + "\" is not a rate between 0 (exclusive) and 1000");
   }
-  c.config.aws.requests_per_second = d;
+  return d;
+}
+
+Status set_rps(KeyContext& c, std::string_view v) {
+  auto d = parse_rate(v);
+  if (!d.ok()) return d.status();
+  c.config.aws.requests_per_second = *d;
+  return {};
+}
+
+Status set_min_rps(KeyContext& c, std::string_view v) {
+  auto d = parse_rate(v);
+  if (!d.ok()) return d.status();
+  c.config.aws.min_requests_per_second = *d;
   return {};
 }
 
@@ -583,10 +597,12 @@ const std::vector<KeyDef>& key_table() {
        set_region},
       {S::kAws, "profile", nullptr, false, false, "profile in the shared AWS files (default: AWS_PROFILE)",
        set_profile},
-      {S::kAws, "requests-per-second", "5", false, false,
-       "Route 53 API calls per second, shared by every zone", set_rps},
-      {S::kAws, "access-key-id", nullptr, false, false, "explicit credentials (after the environment)",
-       set_akid},
+      {S::kAws, "requests-per-second", "4", false, false,
+       "Route 53 API calls per second, shared by every zone (lowered while throttled)", set_rps},
+      {S::kAws, "min-requests-per-second", "1", false, false,
+       "lowest rate while Route 53 throttles (at most requests-per-second)", set_min_rps},
+      {S::kAws, "access-key-id", nullptr, false, false,
+       "explicit credentials (beat the environment and the shared files)", set_akid},
       {S::kAws, "secret-access-key", nullptr, false, false, "secret of access-key-id", set_secret_key},
       {S::kAws, "session-token", nullptr, false, false, "token for temporary credentials",
        set_session_token},

@@ -148,6 +148,7 @@ void Route53Client::on_token(uint64_t op_id, Credentials creds) {
   if (it == ops_.end() || !it->second.call) return;
   Call* call = it->second.call.get();
   call->ticket = 0;
+  call->granted_ms = loop_.clock().mono_ms();
   it->second.requests++;
   stats_.requests++;
   // Sign with the time of sending, not the loop's cached time: a retry gets a new date.
@@ -180,9 +181,10 @@ void Route53Client::on_response(uint64_t op_id, Result<HttpResponse> r) {
     return;
   }
   ApiError err = parse_error_response(r->status, r->body, r->header("x-amzn-RequestId"));
-  if (is_throttling_code(err.code)) {
+  if (is_throttling_code(err.code) || err.http_status == 429) {
     stats_.throttled++;
-    limiter_.on_throttled();  // the account's bucket is empty: ours should be too
+    // The account's bucket is empty: ours should be too, and our rate lower.
+    limiter_.on_throttled(call->granted_ms);
   }
   Code code = code_for_aws_error(err.http_status, err.code);
   Status status(code, err.to_string());  // before err is moved (argument order is unspecified)
@@ -206,8 +208,9 @@ void Route53Client::retry_or_fail(uint64_t op_id, Status status, std::optional<A
     return;
   }
   if (retryable && call->attempts > 1) {
-    status = Status(status.code(), status.message() + " (after " +
-                                       std::to_string(call->attempts) + " attempts)");
+    status = Status(status.code(), err ? err->to_string(call->attempts)
+                                       : status.message() + " (after " +
+                                             std::to_string(call->attempts) + " attempts)");
   }
   std::unique_ptr<Call> done_call = std::move(it->second.call);
   auto done = std::move(done_call->done);

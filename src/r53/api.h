@@ -21,8 +21,10 @@
 // errors), kDeadlineExceeded (last attempt timed out), kNotFound (NoSuch*), kPermissionDenied
 // (403 auth errors), kInvalidArgument (InvalidChangeBatch, InvalidInput, other 4xx, or a response
 // that does not parse), kFailedPrecondition (state conflicts such as HostedZoneNotEmpty). The
-// message reads "InvalidChangeBatch: [Tried to ...]", "Throttling: Rate exceeded (after 8
-// attempts)", "GET 127.0.0.1:8053: Connection refused (after 8 attempts)".
+// message reads "InvalidChangeBatch: [Tried to ...] (request id 7eb28fd5-...)", "Throttling: Rate
+// exceeded (request id 1234-..., after 8 attempts)", "GET 127.0.0.1:8053: Connection refused
+// (after 8 attempts)": an AWS error keeps the request ID Route 53 returned (RequestId in the body,
+// else the x-amzn-RequestId header), which AWS support asks for.
 //
 // IDs are accepted with or without the "/hostedzone/" and "/change/" prefixes.
 // Callbacks always come from the loop, never before the call returns. Each call returns an id
@@ -157,6 +159,7 @@ class Route53Client {
     std::string queue_key;  // rate-limiter queue (zone id or "")
     int attempts = 0;
     uint64_t ticket = 0;   // limiter ticket while waiting for a token
+    int64_t granted_ms = 0;  // loop clock (monotonic) when the last attempt got its token
     uint64_t http_id = 0;  // while in flight
     std::unique_ptr<loop::Timer> backoff;
     // Final outcome of this request: the 2xx response, or the failure.

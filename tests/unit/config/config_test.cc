@@ -33,6 +33,13 @@ void write_file(const std::string& path, const std::string& text, mode_t mode = 
   chmod(path.c_str(), mode);
 }
 
+TEST(Config, MinRequestsPerSecond) {
+  auto c = parse("[aws]\nrequests-per-second = 2.5\nmin-requests-per-second = 0.5\n", "t.ini");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->aws.requests_per_second, 2.5);
+  EXPECT_EQ(c->aws.min_requests_per_second, 0.5);
+}
+
 TEST(Config, DefaultsFromAnEmptyFile) {
   auto c = parse("", "t.ini");
   ASSERT_TRUE(c.ok()) << c.status().message();
@@ -42,7 +49,8 @@ TEST(Config, DefaultsFromAnEmptyFile) {
   EXPECT_EQ(c->server.log_level, log::Level::kInfo);
   EXPECT_EQ(c->server.tcp_timeout_ms, 10000);
   EXPECT_EQ(c->server.max_tcp_clients, 100);
-  EXPECT_EQ(c->aws.requests_per_second, 5.0);
+  EXPECT_EQ(c->aws.requests_per_second, 4.0);
+  EXPECT_EQ(c->aws.min_requests_per_second, 1.0);
   EXPECT_EQ(c->aws.max_attempts, 10);
   EXPECT_EQ(c->aws.poll_interval_min_ms, 1000);
   EXPECT_EQ(c->aws.poll_interval_max_ms, 10000);
@@ -264,6 +272,8 @@ const Bad kBad[] = {
     {"[aws]\nendpoint = ftp://x\n", "t.ini:2: endpoint: \"ftp://x\" is not an http:// or https:// URL"},
     {"[aws]\nrequests-per-second = 0\n",
      "t.ini:2: requests-per-second: \"0\" is not a rate between 0 (exclusive) and 1000"},
+    {"[aws]\nmin-requests-per-second = 1001\n",
+     "t.ini:2: min-requests-per-second: \"1001\" is not a rate between 0 (exclusive) and 1000"},
     {"[aws]\naccess-key-id = AKIDEXAMPLE12345\n",
      "t.ini:2: access-key-id and secret-access-key must be given together"},
     {"[aws]\nsecret-access-key = abc\n",
