@@ -23,16 +23,20 @@ int64_t cas_backoff_ms(int losses, int64_t base_ms, int64_t cap_ms, double u) {
 
 namespace {
 
-// The SOA pair every request of a push carries, at its largest: the current SOA out, the larger
-// of the lock's mark and the final SOA in.
+// The SOA pair every request of a push carries, at its largest: the request swaps the current SOA
+// or a lock mark (10-digit EXPIRE) out and a mark or the final SOA in, so both sides count as the
+// largest of the three (one character too few made request 8 of a 100,000-record push exceed
+// 32,000 characters: bench/xfr_bench.sh).
 zone::BatchSize push_reserve(const zone::WorkingCopy& wc) {
   zone::RRset::Ptr cur = wc.base().find(wc.apex(), LDNS_RR_TYPE_SOA);
-  zone::RRset::Ptr last = zone::final_soa(wc);
-  auto probe = zone::soa_locked(*cur, ~zone::kSoaLockMask);
-  zone::BatchSize reserve = cur->size();
-  zone::BatchSize bigger = last->size();
-  if (probe.ok() && (*probe)->size().chars > bigger.chars) bigger = (*probe)->size();
-  reserve += bigger;
+  zone::BatchSize largest = cur->size();
+  auto bigger = [&](const zone::RRset& s) {
+    if (s.size().chars > largest.chars) largest = s.size();
+  };
+  bigger(*zone::final_soa(wc));
+  if (auto probe = zone::soa_locked(*cur, ~zone::kSoaLockMask); probe.ok()) bigger(**probe);
+  zone::BatchSize reserve = largest;
+  reserve += largest;
   return reserve;
 }
 
@@ -325,16 +329,17 @@ void ZoneCommitter::build_exclusive() {
     answer(take(), {r.rcode, r.reason});
     return;
   }
-  zone::Batch b = zone::diff(wc);
-  if (b.empty()) {
+  if (!wc.changed()) {
     EditAnswer done{LDNS_RCODE_NOERROR, ""};
     done.serial = mirror_.serial();
     answer(take(), std::move(done));
     return;
   }
   f->members.push_back(take());
-  if (b.size.fits()) {
-    f->chain.push_back(std::move(b));
+  // wc.size() is exact and O(1): build the change list only for a change that fits one request
+  // (diff() of a 100,000-record zone was 138 MB of RecordSet copies, thrown away at once).
+  if (wc.size().fits()) {
+    f->chain.push_back(zone::diff(wc));
     send(std::move(f));
     return;
   }
@@ -360,6 +365,9 @@ void ZoneCommitter::build_exclusive() {
   }
   soas.push_back(last);
   f->chain = zone::diff_in_requests(wc, plan.requests, soas);
+  // A push needs its requests, not the working copy (a lost compare-and-swap re-reads the names
+  // of the failed request): free it, a 100,000-record push's largest transient.
+  f->wc.reset();
   zone::BatchSize total;
   for (const auto& g : groups) total += g.size;
   ++stats_.pushes;
@@ -387,10 +395,10 @@ void ZoneCommitter::send_step() {
   else
     cb.comment = "route53d: " + std::to_string(f.writers()) + " update(s), serial " + std::to_string(b.new_serial);
   if (cb.comment.size() > 256) cb.comment.resize(256);  // Route 53's limit (route53-api.md §3.8)
-  cb.changes = b.changes;
-  log::debug("zone %s: sending request %zu/%zu: %zu edit(s), %zu changes, %zu records, serial %u -> %u",
+  cb.changes = zone::request_changes(b);
+  log::debug("zone %s: sending request %zu/%zu: %zu edit(s), %zu changes, %zu records, %zu characters, serial %u -> %u",
              zone_name().c_str(), f.step + 1, f.chain.size(), f.writers(), cb.changes.size(), b.size.records,
-             b.old_serial, b.new_serial);
+             b.size.chars, b.old_serial, b.new_serial);
   ++stats_.batches_sent;
   set_state(State::kSending, "change request sent");
   std::weak_ptr<bool> alive = alive_;

@@ -280,9 +280,9 @@ void ManagedZone::on_refreshed(RefreshResult r) {
                    name().c_str(), primary.c_str(), r.primary_serial, pushed, name().c_str());
     else
       log::debug("zone %s: primary %s has serial %u: up to date", name().c_str(), primary.c_str(), r.primary_serial);
-    if (primary_ && primary_->serial() != pushed && dns::serial_gt(primary_->serial(), pushed)) {
-      // Our copy is the primary's current version but Route 53 still holds an older one (a push
-      // that failed): push it, comparing the whole zone (which names changed is not known).
+    if (primary_ && !copy_pushed_ && !dns::serial_gt(pushed, primary_->serial())) {
+      // Our copy is the primary's current version but its push failed (Route 53 may hold part of
+      // it, under the same serial or an older one): push it again, comparing the whole zone.
       return push(primary_, std::nullopt, "serial " + std::to_string(primary_->serial()) + " (pushed again)", pushed);
     }
     return refresh_ok(r.primary_serial);
@@ -296,6 +296,7 @@ void ManagedZone::on_refreshed(RefreshResult r) {
     }
     stats_.records_transferred += pz->record_count() + 1;
     primary_ = std::make_shared<zone::PrimaryZone>(std::move(*pz));
+    copy_pushed_ = false;
     force_axfr_ = false;
     return push(primary_, std::nullopt, r.how + " serial " + std::to_string(r.primary_serial) + " from " + primary,
                 pushed);
@@ -319,6 +320,7 @@ void ManagedZone::on_refreshed(RefreshResult r) {
       return check(true, r.primary, "IXFR did not apply");
     }
     changed.insert(names->begin(), names->end());
+    copy_pushed_ = false;
   }
   push(primary_, std::vector<zone::Name>(changed.begin(), changed.end()),
        r.how + " " + std::to_string(from) + " -> " + std::to_string(r.primary_serial) + " from " + primary, pushed);
@@ -356,6 +358,7 @@ void ManagedZone::push(std::shared_ptr<const zone::PrimaryZone> primary, std::op
                        }
                        if (a.rcode == LDNS_RCODE_NOERROR) {
                          ++stats_.pushes;
+                         copy_pushed_ = true;
                          if (a.requests == 0)
                            log::info("zone %s: %s: Route 53 already equal (no change request)", name().c_str(),
                                      what.c_str());

@@ -114,16 +114,17 @@ int sync_zone(loop::EventBase& loop, Route53Stack& stack, TransferSource& source
     std::fprintf(err, "route53d: zone %s: not pushed: %s\n", zc.name.c_str(), planned.reason.c_str());
     return report->refused ? kExitRefused : kExitFailure;
   }
-  zone::Batch batch = zone::diff(wc);
+  bool changes = wc.changed();
   size_t requests = commit::requests_needed(wc);
-  if (report->soa_changes && !batch.empty())
-    std::fprintf(out, "~ %s SOA serial %u -> %u\n", apex->to_text().c_str(), mirror->serial(), batch.new_serial);
+  if (report->soa_changes && changes)
+    std::fprintf(out, "~ %s SOA serial %u -> %u\n", apex->to_text().c_str(), mirror->serial(),
+                 zone::final_soa(wc)->soa_serial());
   std::fprintf(out,
                "; %zu to create, %zu to change, %zu to delete, %zu skipped (%s); %zu ChangeResourceRecordSets "
                "request(s) (and %d ListResourceRecordSets read)\n",
                report->creates, report->changes, report->deletes, report->skipped.size(),
                report->skips.total_rrsets() ? report->skips.to_string().c_str() : "none", requests, list_calls);
-  if (batch.empty()) {
+  if (!changes) {
     std::fprintf(out, "; in sync\n");
     return kExitOk;
   }

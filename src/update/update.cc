@@ -335,7 +335,7 @@ Outcome Processor::add(size_t i, const ldns_rr* rr) {
       ignore(i, rr, "duplicate");
       return Outcome{};
     }
-    put(RRset::make(owner, type, ttl, {std::move(*rd)}, cur ? cur->stored()[0].name : ""));
+    put(RRset::make(owner, type, ttl, {std::move(*rd)}, cur ? cur->r53_name() : ""));
     return Outcome{};
   }
   if (!cur) {

@@ -378,24 +378,38 @@ std::vector<Name> WorkingCopy::names_to_reload() const {
 
 namespace {
 
-// Fills b with the request for `data` and the SOA pair: the exact old SOA out, DELETEs of the
-// exact stored versions, CREATEs of the new ones, the new SOA in (the DELETE is the lock:
-// Route 53 refuses it if the stored set differs).
-void fill_batch(Batch& b, std::vector<Batch::Swap> data, RRset::Ptr soa_before, RRset::Ptr soa_after) {
+// The request of `swaps` (the SOA swap last): the exact old SOA out, DELETEs of the exact stored
+// versions, CREATEs of the new ones, the new SOA in (the DELETE is the lock: Route 53 refuses it
+// if the stored set differs).
+std::vector<r53::Change> changes_of(const std::vector<Batch::Swap>& swaps) {
+  std::vector<r53::Change> out;
   auto add = [&](r53::Action a, const RRset::Ptr& set) {
-    for (const auto& rs : set->stored()) b.changes.push_back(r53::Change{a, rs});
+    for (const auto& rs : set->stored()) out.push_back(r53::Change{a, rs});
   };
-  add(r53::Action::kDelete, soa_before);
-  for (const auto& s : data)
-    if (s.before) add(r53::Action::kDelete, s.before);
-  for (const auto& s : data)
-    if (s.after) add(r53::Action::kCreate, s.after);
-  add(r53::Action::kCreate, soa_after);
+  const Batch::Swap& soa = swaps.back();
+  add(r53::Action::kDelete, soa.before);
+  for (size_t i = 0; i + 1 < swaps.size(); ++i)
+    if (swaps[i].before) add(r53::Action::kDelete, swaps[i].before);
+  for (size_t i = 0; i + 1 < swaps.size(); ++i)
+    if (swaps[i].after) add(r53::Action::kCreate, swaps[i].after);
+  add(r53::Action::kCreate, soa.after);
+  return out;
+}
+
+// Fills b with the swaps of `data` and the SOA pair, and their size; the change list too when
+// `with_changes` (a push of many requests makes each request's list only when it is sent).
+void fill_batch(Batch& b, std::vector<Batch::Swap> data, RRset::Ptr soa_before, RRset::Ptr soa_after,
+                bool with_changes = true) {
   b.new_serial = soa_after->soa_serial();
   Key soa_key{soa_before->owner(), LDNS_RR_TYPE_SOA};
   b.swaps = std::move(data);
   b.swaps.push_back(Batch::Swap{soa_key, std::move(soa_before), std::move(soa_after)});
-  b.size = size_of_changes(b.changes);
+  b.size = BatchSize{};
+  for (const auto& sw : b.swaps) {
+    if (sw.before) b.size += sw.before->size();
+    if (sw.after) b.size += sw.after->size();
+  }
+  if (with_changes) b.changes = changes_of(b.swaps);
 }
 
 }  // namespace
@@ -404,6 +418,11 @@ std::vector<Name> Batch::names() const {
   std::set<Name> all;
   for (const auto& s : swaps) all.insert(s.key.owner);
   return std::vector<Name>(all.begin(), all.end());
+}
+
+std::vector<r53::Change> request_changes(const Batch& b) {
+  if (!b.changes.empty() || b.swaps.empty()) return b.changes;
+  return changes_of(b.swaps);
 }
 
 BatchSize size_of_changes(const std::vector<r53::Change>& changes) {
@@ -471,7 +490,7 @@ std::vector<Batch> diff_in_requests(const WorkingCopy& wc, const std::vector<std
     std::vector<Batch::Swap> swaps;
     for (size_t gi : requests[k])
       for (auto& sw : by_group[gi]) swaps.push_back(sw);
-    fill_batch(b, std::move(swaps), soa_before, soas[k]);
+    fill_batch(b, std::move(swaps), soa_before, soas[k], /*with_changes=*/false);
     soa_before = soas[k];
     out.push_back(std::move(b));
   }

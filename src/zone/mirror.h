@@ -228,14 +228,15 @@ class Batch {
     RRset::Ptr after;   // the new RRset, nullptr if deleted
   };
 
-  bool empty() const { return changes.empty(); }
+  bool empty() const { return swaps.empty(); }
   // Distinct owner names the batch writes (always includes the apex when not empty).
   std::vector<Name> names() const;
 
   // In request order: the DELETE of the exact old SOA, DELETEs of the exact stored version of
   // every changed RRset, CREATEs of the new versions, the CREATE of the new SOA. (An RRset that
   // is replaced appears as DELETE + CREATE: the DELETE is the lock, Route 53 refuses it if the
-  // stored set differs.)
+  // stored set differs.) Left empty by diff_in_requests (a push keeps one copy of its data, in
+  // the swaps): request_changes() makes it when the request is sent.
   std::vector<r53::Change> changes;
   std::vector<Swap> swaps;        // what commit() applies to the mirror, SOA included
   uint32_t old_serial = 0;        // serial of the mirror's SOA
@@ -268,6 +269,9 @@ std::vector<Batch> diff_in_requests(const WorkingCopy& wc, const std::vector<std
 // The SOA the working copy leaves (one put into it, even unchanged; else the mirror's with
 // serial + 1, as diff() makes it).
 RRset::Ptr final_soa(const WorkingCopy& wc);
+
+// The changes of the request `b` stands for: b.changes, or made from its swaps in the same order.
+std::vector<r53::Change> request_changes(const Batch& b);
 
 // The cost of a change list against the per-request limits (kMaxBatchRecords,
 // kMaxBatchChars): every DELETE and CREATE counted (an UPSERT would count twice).
