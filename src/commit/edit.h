@@ -65,6 +65,10 @@ class Edit {
   // Every owner name apply() may read (the freshness re-read of zone/mirror.h): a superset is
   // fine. Ignored when reads_whole_zone().
   virtual std::vector<zone::Name> names_read(const zone::Name& apex) const = 0;
+  // The names whose absence apply() may rely on (an UPDATE's nxdomain/nxrrset prerequisites):
+  // read ahead, with the edit's own, when an edit before it must read from Route 53 first (see
+  // zone/mirror.h "Writers that do not go through route53d"). A hint: none is fine.
+  virtual std::vector<zone::Name> absence_names(const zone::Name& /*apex*/) const { return {}; }
   // apply() reads every name of the zone (a full comparison after a zone transfer).
   virtual bool reads_whole_zone() const { return false; }
   // Retransmissions of the same edit share this key ("": none are recognised).

@@ -41,6 +41,7 @@ class Route53Backend final : public ZoneBackend {
   void read_names(const std::string& zone_id, const std::vector<zone::Name>& names,
                   RecordSetsCallback cb) override;
   void read_zone(const std::string& zone_id, RecordSetsCallback cb) override;
+  void read_page_background(const std::string& zone_id, const PageStart& start, PageCallback cb) override;
   int64_t send_delay_ms(const std::string& zone_id) override;
   // From the client's own limiter (shared with polls and listings): two tokens.
   int64_t reread_delay_ms(const std::string& zone_id) override;

@@ -152,7 +152,10 @@ void Server::load_zone(ZoneState& z) {
     zone::RRset::Ptr soa = mirror->find(z.apex, LDNS_RR_TYPE_SOA);
     log::info("zone %s: %zu record sets loaded from hosted zone %s (%zu API requests), serial %u",
               z.config.name.c_str(), n, z.zone_id.c_str(), static_cast<size_t>(r.requests), mirror->serial());
-    z.committer = std::make_unique<commit::ZoneCommitter>(loop_, std::move(*mirror), z.zone_id, *backend_);
+    commit::CommitterOptions copt;  // writers that do not go through route53d (zone_committer.h)
+    copt.verify_foreign = !z.config.trust_mirror;
+    copt.refresh_interval_ms = z.config.background_refresh_ms;
+    z.committer = std::make_unique<commit::ZoneCommitter>(loop_, std::move(*mirror), z.zone_id, *backend_, copt);
     z.confirmed = std::make_unique<commit::ConfirmedSoa>(soa);
     commit::ConfirmedSoa* confirmed = z.confirmed.get();
     std::string name = z.config.name;

@@ -56,8 +56,13 @@ RateLimiter::RateLimiter(loop::EventBase& loop, RateLimitOptions options)
       bucket_(options.requests_per_second, options.burst, loop.now_ms() - options.margin_ms),
       timer_(loop, [this] { pump(); }) {}
 
-uint64_t RateLimiter::acquire(const std::string& queue_key, std::function<void()> ready) {
+uint64_t RateLimiter::acquire(const std::string& queue_key, std::function<void()> ready, Priority priority) {
   uint64_t ticket = next_ticket_++;
+  if (priority == Priority::kBackground) {
+    background_.push_back(Waiter{ticket, loop_.now_ms(), std::move(ready)});
+    if (!timer_.pending()) timer_.start_once(0);
+    return ticket;
+  }
   auto& q = queues_[queue_key];
   if (q.empty()) rotation_.push_back(queue_key);
   q.push_back(Waiter{ticket, loop_.now_ms(), std::move(ready)});
@@ -69,6 +74,12 @@ uint64_t RateLimiter::acquire(const std::string& queue_key, std::function<void()
 }
 
 void RateLimiter::cancel(uint64_t ticket) {
+  for (auto w = background_.begin(); w != background_.end(); ++w) {
+    if (w->ticket == ticket) {
+      background_.erase(w);
+      return;
+    }
+  }
   for (auto it = rotation_.begin(); it != rotation_.end(); ++it) {
     auto& q = queues_[*it];
     for (auto w = q.begin(); w != q.end(); ++w) {
@@ -95,13 +106,30 @@ int64_t RateLimiter::delay_ms(int tokens) {
 }
 
 void RateLimiter::pump() {
-  while (!rotation_.empty()) {
+  while (!rotation_.empty() || !background_.empty()) {
     // Not the cached turn time (it may be stale here), and margin_ms behind (see the header).
     int64_t now = loop_.clock().mono_ms() - options_.margin_ms;
     int64_t delay = bucket_.delay_ms(now);
     if (delay > 0) {
       timer_.start_once(delay);
       return;
+    }
+    int64_t real_now = now + options_.margin_ms;
+    bool overdue = !background_.empty() && options_.background_max_wait_ms > 0 &&
+                   real_now - background_.front().since_ms >= options_.background_max_wait_ms;
+    if (rotation_.empty() || overdue) {
+      Waiter w = std::move(background_.front());
+      background_.pop_front();
+      (void)bucket_.try_take(now);
+      stats_.granted++;
+      stats_.background++;
+      if (overdue && !rotation_.empty()) stats_.background_overdue++;
+      try {
+        w.ready();
+      } catch (const std::exception& e) {
+        log::error("rate limiter: callback threw: %s", e.what());
+      }
+      continue;
     }
     std::string key = rotation_.front();
     rotation_.pop_front();
@@ -116,7 +144,6 @@ void RateLimiter::pump() {
     waiting_--;
     (void)bucket_.try_take(now);
     stats_.granted++;
-    int64_t real_now = now + options_.margin_ms;
     if (real_now > w.since_ms) {
       stats_.waited++;
       stats_.total_wait_ms += real_now - w.since_ms;
