@@ -4,7 +4,7 @@
 #
 #   BENCH=soa_bench; . "$(dirname "$0")/benchlib.sh"    # sets TOP SIM R53D TMP PIDS
 #   start_sim NAME ARGS...        -> SIMPORT       (route53-sim --listen 127.0.0.1:0 --quiet ARGS)
-#   launch_r53d NAME BINARY       -> R53D_PID      (runs BINARY -c $TMP/NAME.ini, waits until ready)
+#   launch_r53d NAME BINARY       -> R53D_PID      (runs BINARY -c $TMP/NAME.ini, waits READY_S=60 s until ready)
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SIM=${ROUTE53_SIM:-$TOP/route53-sim}
 R53D=${ROUTE53D:-$TOP/route53d}
@@ -37,7 +37,7 @@ launch_r53d() {
   "$2" -c "$TMP/$1.ini" 2>"$TMP/$1.r53d.log" &
   R53D_PID=$!
   PIDS+=($R53D_PID)
-  for _ in $(seq 1200); do grep -q 'route53d ready' "$TMP/$1.r53d.log" && break; sleep 0.05; done
+  for _ in $(seq $(( ${READY_S:-60} * 20 ))); do grep -q 'route53d ready' "$TMP/$1.r53d.log" && break; sleep 0.05; done
   grep -q 'route53d ready' "$TMP/$1.r53d.log" || die "$2 did not start: $(tail -3 "$TMP/$1.r53d.log")"
 }
 # sim_fill PORT ZONE_ID FIRST LAST TYPE NAME_EXPR VALUE_EXPR: CREATE one record set (TTL 300) for

@@ -2,18 +2,18 @@
 # Benchmark of the recovery from a lost compare-and-swap (not a test; issue 13 item 2): a zone of
 # BIG record sets (default 100,000, h000000.hosts.example.com ...) and a zone of 10 side by side,
 # each behind its own route53-sim (--rate 5) and route53d (requests-per-second = 5). dnsperf sends
-# N single-record UPDATEs to distinct names (default 6,000; -c 50, -q 2000, as update_bench.sh)
+# N single-record UPDATEs to distinct names (default 30,000, about 6 s of load; -c 50, -q 2000, as update_bench.sh)
 # and, AT seconds into the load, the AWS CLI changes the SOA behind route53d (UPSERT, serial +
 # 1000), so the next batch loses its compare-and-swap. Prints, per zone: the stall (from the
 # failed request's "compare-and-swap lost" log line to the next accepted batch), the
 # ListResourceRecordSets calls from the SOA change to the end, UPDATEs answered NOERROR / timed
 # out, and updates/s. Target: stall < 2 s and a handful of listings on either zone.
 #
-#   bench/cas_recovery_bench.sh [N]      env: BIG=100000 AT=2 CLIENTS=50 OUTSTANDING=2000 KEEP=1
+#   bench/cas_recovery_bench.sh [N]      env: BIG=100000 AT=1 CLIENTS=50 OUTSTANDING=2000 KEEP=1
 set -u
-N=${1:-6000}
+N=${1:-30000}
 BIG=${BIG:-100000}
-AT=${AT:-2}
+AT=${AT:-1}
 CLIENTS=${CLIENTS:-50}
 OUTSTANDING=${OUTSTANDING:-2000}
 BENCH=cas_recovery_bench
@@ -31,18 +31,21 @@ stat() {
   curl -s "http://127.0.0.1:$1/_sim/stats" |
     /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"].get(sys.argv[1],0))' "$2"
 }
-# soa_change simport zone_id: the AWS CLI UPSERTs the SOA with serial + 1000 (as Terraform does)
-soa_change() {
-  local ep="http://127.0.0.1:$1" soa
-  soa=$(aws --endpoint-url "$ep" route53 list-resource-record-sets --hosted-zone-id "$2" \
-          --query "ResourceRecordSets[?Type=='SOA'].ResourceRecords[0].Value" --output text)
-  set -- $soa "$1" "$2"
-  local next="$1 $2 $(( $3 + 1000 )) $4 $5 $6 $7"
+# soa_json simport zone_id -> $TMP/soa.json: an UPSERT of the SOA with serial + 1000 (as Terraform
+# changes it), read with the AWS CLI before the load. soa_change simport zone_id sends it.
+soa_json() {
+  local soa
+  soa=$(aws --endpoint-url "http://127.0.0.1:$1" route53 list-resource-record-sets --hosted-zone-id "$2" \
+          --start-record-name example.com. --start-record-type SOA --max-items 1 \
+          --query "ResourceRecordSets[0].ResourceRecords[0].Value" --output text)
+  set -- $soa
   cat >"$TMP/soa.json" <<EOF
 {"Changes": [{"Action": "UPSERT", "ResourceRecordSet": {"Name": "example.com.", "Type": "SOA", "TTL": 900,
-  "ResourceRecords": [{"Value": "$next"}]}}]}
+  "ResourceRecords": [{"Value": "$1 $2 $(( $3 + 1000 )) $4 $5 $6 $7"}]}}]}
 EOF
-  aws --endpoint-url "$ep" route53 change-resource-record-sets --hosted-zone-id "$9" \
+}
+soa_change() {
+  aws --endpoint-url "http://127.0.0.1:$1" route53 change-resource-record-sets --hosted-zone-id "$2" \
     --change-batch "file://$TMP/soa.json" >/dev/null || die "the AWS CLI could not change the SOA"
 }
 # run label zone_size -> one result line
@@ -68,8 +71,8 @@ requests-per-second = 5
 [zone example.com]
 allow-update = key bench-key
 EOF
-  launch_r53d "$label" "$R53D"
-  local t0; t0=$(date +%s.%N)
+  READY_S=$(( size / 1000 + 60 )) launch_r53d "$label" "$R53D"  # 300 sets a page, 5 pages a second
+  soa_json "$SIMPORT" ZCAS
   dnsperf -u -s 127.0.0.1 -p "$port" -d "$TMP/updates.txt" -c "$CLIENTS" -q "$OUTSTANDING" -n 1 -t 30 -b 4096 -v \
     -y "hmac-sha256:bench-key:$SECRET" >"$TMP/$label.perf" 2>&1 &
   local perf=$!

@@ -69,6 +69,10 @@ class Edit {
   // read ahead, with the edit's own, when an edit before it must read from Route 53 first (see
   // zone/mirror.h "Writers that do not go through route53d"). A hint: none is fine.
   virtual std::vector<zone::Name> absence_names(const zone::Name& /*apex*/) const { return {}; }
+  // Everything apply() reads is either asserted in the batch or read from Route 53 after the edit
+  // arrived (it tells the working copy through rely_*: zone/mirror.h): then a name that is not
+  // fresh needs no re-read first, as long as the committer checks reliances (verify_foreign).
+  virtual bool asserts_reads() const { return false; }
   // apply() reads every name of the zone (a full comparison after a zone transfer).
   virtual bool reads_whole_zone() const { return false; }
   // Retransmissions of the same edit share this key ("": none are recognised).

@@ -48,7 +48,8 @@
 //    whole zone is then answered SERVFAIL with full_sync_needed: the dead holder may have written
 //    names outside its scope, so only a full comparison is safe.
 //  - Names that are not fresh (zone/mirror.h "Freshness"): an edit that reads one is not
-//    evaluated. It leads the next batch, which first re-reads (without back-off: this is not
+//    evaluated, unless it asserts what it reads (Edit::asserts_reads, an UPDATE with
+//    verify_foreign: see "Writers that do not go through route53d" below). It leads the next batch, which first re-reads (without back-off: this is not
 //    contention) its names and those of every queued edit that are not fresh, with the apex (the
 //    whole zone when one of them reads the whole zone); then it is evaluated on the fresh view.
 //  - Writers that do not go through route53d (zone/mirror.h): each edit tells the working copy
