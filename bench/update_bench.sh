@@ -87,14 +87,17 @@ case "$PREREQ" in
   yxrrset) pre() { printf 'require p%d TXT "p%d"\n' "$1" "$1"; } ;;
   *) die "PREREQ is nxrrset, nxdomain or yxrrset" ;;
 esac
-for i in $(seq 1 "$N"); do printf 'example.com\n%sadd u%d 300 A 192.0.2.%d\nsend\n' "$(pre "$i")" "$i" $((i % 250 + 1)); done >"$TMP/updates.txt"
+for i in $(seq 1 "$N"); do
+  p=$(pre "$i")
+  printf 'example.com\n%s%sadd u%d 300 A 192.0.2.%d\nsend\n' "$p" "${p:+$'\n'}" "$i" $((i % 250 + 1))
+done >"$TMP/updates.txt"
 for i in $(seq 1 "$SINGLE"); do printf 'example.com\nadd s%d 300 A 192.0.2.1\nsend\n' "$i"; done >"$TMP/single.txt"
 echo "update_bench: $N single-record UPDATEs to distinct names${PREREQ:+, each with a $PREREQ prerequisite}${TRUST:+, trust-mirror = yes}, dnsperf -c $CLIENTS -q $OUTSTANDING, TSIG hmac-sha256"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
 
 # 1. route53d -> route53-sim --rate 5 (preloaded without a rate limit through a --state file).
 if [ "$PREREQ" = yxrrset ]; then
-  start_sim fill --credentials "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" --zone example.com=ZBENCH --rate 0 --state "$TMP/sim.state"
+  start_sim fill --zone example.com=ZBENCH --rate 0 --state "$TMP/sim.state"
   sim_fill "$SIMPORT" ZBENCH 1 "$N" TXT '"p%d.example.com." % i' '"\"p%d\"" % i'
   kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null
 fi

@@ -543,7 +543,7 @@ Status set_lock_lease(KeyContext& c, std::string_view v) {
 Status set_background_refresh(KeyContext& c, std::string_view v) {
   auto d = parse_duration_ms(v);
   if (!d.ok()) return d.status();
-  if (*d != 0 && (*d < 10'000 || *d > 604'800'000)) return bad("must be 0 (off) or between 10s and 1w");
+  if (*d != 0 && (*d < 1000 || *d > 604'800'000)) return bad("must be 0 (off) or between 1s and 1w");
   c.zone->background_refresh_ms = *d;
   return {};
 }

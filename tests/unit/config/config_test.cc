@@ -245,8 +245,8 @@ struct Bad {
 };
 
 const Bad kBad[] = {
-    {"[zone example.com]\nbackground-refresh = 5s\n",
-     "t.ini:2: background-refresh: must be 0 (off) or between 10s and 1w"},
+    {"[zone example.com]\nbackground-refresh = 500ms\n",
+     "t.ini:2: background-refresh: must be 0 (off) or between 1s and 1w"},
     {"[zone example.com]\ntrust-mirror = maybe\n", "t.ini:2: trust-mirror: \"maybe\" is not yes or no"},
     {"[srever]\n", "t.ini:1: unknown section [srever] (server, aws, key NAME, zone NAME)"},
     {"[server]\nlistn = 1.2.3.4:53\n", "t.ini:2: unknown key \"listn\" in [server]"},
