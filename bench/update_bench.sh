@@ -5,9 +5,15 @@
 # named serving a local dynamic zone. Prints updates/s, p50/p99 latency, ChangeResourceRecordSets
 # calls (from GET /_sim/stats), the route53d/named ratio, and checks that every update was
 # answered NOERROR and is present in route53-sim afterwards. Also a single client, one update
-# at a time below the rate limit, against route53-sim with 20 ms of latency per API call.
+# at a time below the rate limit, against route53-sim with 20 ms of latency per API call. And a
+# steady stream while GetChange polling is busy (route53-sim --insync-after 60, poll-interval-min
+# 200ms: the poller asks about a change all the time, through the same 5 requests/s): how many
+# ChangeResourceRecordSets calls the stream costs and how long its UPDATEs wait, side by side
+# with ROUTE53D_OLD=binary if set (a route53d built from an older commit in a temp dir).
+# MODE=polling runs only that part.
 #
-#   bench/update_bench.sh [N]            env: CLIENTS=50 OUTSTANDING=2000 SINGLE=40 KEEP=1 PREREQ= TRUST=
+#   bench/update_bench.sh [N]            env: CLIENTS=50 OUTSTANDING=2000 SINGLE=40 KEEP=1
+#                                             STREAM=300 STREAM_QPS=20 ROUTE53D_OLD= MODE=all|polling PREREQ= TRUST=
 #
 # PREREQ gives every UPDATE a prerequisite (issue 13 item 2: what checking Route 53's actual data
 # costs): nxrrset ("prohibit uN A": the batch's CREATE asserts it, no read), nxdomain ("prohibit
@@ -24,28 +30,41 @@ N=${1:-10000}
 CLIENTS=${CLIENTS:-50}
 OUTSTANDING=${OUTSTANDING:-2000}
 SINGLE=${SINGLE:-40}
+STREAM=${STREAM:-300}
+STREAM_QPS=${STREAM_QPS:-20}
+OLD=${ROUTE53D_OLD:-}
+MODE=${MODE:-all}
 PREREQ=${PREREQ:-}
 TRUST=${TRUST:-}
 BENCH=update_bench
 . "$(dirname "$0")/benchlib.sh"
-start_r53d() {  # name simport -> PORT
+start_r53d() {  # name simport [binary [extra [aws] lines...]] -> PORT
+  local name=$1 simport=$2 binary=${3:-$R53D}
+  shift 2; [ $# -gt 0 ] && shift
   PORT=$(free_port)
-  cat >"$TMP/$1.ini" <<EOF
+  cat >"$TMP/$name.ini" <<EOF
 [server]
 listen = 127.0.0.1:$PORT
 key-file = $TMP/bench.key
 log-level = notice
 [aws]
-endpoint = http://127.0.0.1:$2
+endpoint = http://127.0.0.1:$simport
 region = us-east-1
 access-key-id = $AWS_ACCESS_KEY_ID
 secret-access-key = $AWS_SECRET_ACCESS_KEY
 requests-per-second = 5
+$(for l in "$@"; do echo "$l"; done)
 [zone example.com]
 allow-update = key bench-key
-trust-mirror = $([ -n "$TRUST" ] && echo yes || echo no)
+$([ -n "$TRUST" ] && echo "trust-mirror = yes")
 EOF
-  launch_r53d "$1" "$R53D"
+  launch_r53d "$name" "$binary"
+}
+# sim_count key -> a counter of GET /_sim/stats ("requests.OPERATION" or a top-level key)
+sim_count() {
+  curl -s "http://127.0.0.1:$SIMPORT/_sim/stats" | /usr/bin/python3 -c 'import json,sys
+s=json.load(sys.stdin); k=sys.argv[1]
+print(s["requests"].get(k[9:], 0) if k.startswith("requests.") else s[k])' "$1"
 }
 # run_dnsperf label port datafile clients outstanding [extra] -> $TMP/label.perf (verbose output)
 run_dnsperf() {
@@ -92,8 +111,43 @@ for i in $(seq 1 "$N"); do
   printf 'example.com\n%s%sadd u%d 300 A 192.0.2.%d\nsend\n' "$p" "${p:+$'\n'}" "$i" $((i % 250 + 1))
 done >"$TMP/updates.txt"
 for i in $(seq 1 "$SINGLE"); do printf 'example.com\nadd s%d 300 A 192.0.2.1\nsend\n' "$i"; done >"$TMP/single.txt"
-echo "update_bench: $N single-record UPDATEs to distinct names${PREREQ:+, each with a $PREREQ prerequisite}${TRUST:+, trust-mirror = yes}, dnsperf -c $CLIENTS -q $OUTSTANDING, TSIG hmac-sha256"
+[ "$MODE" = polling ] || echo "update_bench: $N single-record UPDATEs to distinct names${PREREQ:+, each with a $PREREQ prerequisite}${TRUST:+, trust-mirror = yes}, dnsperf -c $CLIENTS -q $OUTSTANDING, TSIG hmac-sha256"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
+
+# 4. (Defined here so that MODE=polling can run it alone; runs last.)
+# A steady stream (STREAM_QPS UPDATEs/s from 5 clients) while GetChange polling is busy: Route 53
+# keeps every change PENDING for 60 s, so the pinned change is polled every 200 ms .. 1 s through
+# the whole run, sharing the 5 requests/s with the change requests.
+# run_stream label binary -> ROW="calls getchange throttled p50 p99 noerror/all"
+run_stream() {
+  start_sim "stream-$1" --credentials "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" --zone example.com=ZBENCH --rate 5 --insync-after 60
+  start_r53d "stream-$1" "$SIMPORT" "$2" "poll-interval-min = 200ms" "poll-interval-max = 1s"
+  run_dnsperf "stream-$1" "$PORT" "$TMP/stream.txt" 5 20 -Q "$STREAM_QPS"
+  local qps p50 p99 ok all other
+  read -r qps p50 p99 ok all other < <(summary "stream-$1")
+  ROW="$(sim_count requests.ChangeResourceRecordSets) $(sim_count requests.GetChange) $(sim_count throttled) $p50 $p99 $ok/$all"
+  kill "$R53D_PID"
+}
+polling_part() {
+  for i in $(seq 1 "$STREAM"); do printf 'example.com\nadd t%d 300 A 192.0.2.%d\nsend\n' "$i" $((i % 250 + 1)); done >"$TMP/stream.txt"
+  echo "steady stream with GetChange polling busy: $STREAM UPDATEs at $STREAM_QPS/s (dnsperf -c 5 -q 20 -Q $STREAM_QPS)," \
+    "route53-sim --rate 5 --insync-after 60, requests-per-second 5, poll-interval-min 200ms, max 1s"
+  local cols=("route53d") rows=()
+  run_stream new "$R53D"; rows+=("$ROW")
+  if [ -n "$OLD" ]; then run_stream old "$OLD"; cols+=("ROUTE53D_OLD"); rows+=("$ROW"); fi
+  local labels=("ChangeResourceRecordSets calls" "GetChange calls" "throttled by the sim" "latency p50 (ms)" "latency p99 (ms)" "answered NOERROR / sent")
+  printf '%-34s' ""; for c in "${cols[@]}"; do printf ' %14s' "$c"; done; echo
+  for k in "${!labels[@]}"; do
+    printf '%-34s' "${labels[$k]}"
+    for r in "${rows[@]}"; do read -ra f <<<"$r"; printf ' %14s' "${f[$k]}"; done
+    echo
+  done
+  if [ -n "$OLD" ]; then echo "ROUTE53D_OLD=$OLD"; fi
+}
+if [ "$MODE" = polling ]; then
+  polling_part
+  exit 0
+fi
 
 # 1. route53d -> route53-sim --rate 5 (preloaded without a rate limit through a --state file).
 if [ "$PREREQ" = yxrrset ]; then
@@ -176,3 +230,5 @@ echo "targets: all NOERROR and present: $(pass "[ $R_OK -eq $N ] && [ $PRESENT -
   ">= 4000 updates/s: $(pass "awk -v q=$R_QPS 'BEGIN{exit !(q >= 4000)}'")," \
   "<= 16 calls: $(pass "[ $CALLS -le 16 ]")," \
   "single p50 <= 25 ms: $(pass "awk -v p=$S_P50 'BEGIN{exit !(p <= 25)}'")"
+echo
+polling_part

@@ -10,7 +10,7 @@ allowed() {  # folder -> folders it may include (besides itself)
     dns) echo "util" ;;
     zone) echo "util dns r53model" ;;
     update) echo "util dns zone r53model" ;;
-    xfr) echo "util dns zone loop r53model" ;;
+    xfr) echo "util dns zone loop net r53model" ;;
     r53) echo "util loop" ;;
     commit) echo "util dns zone update r53 loop r53model" ;;
     net) echo "util dns loop" ;;

@@ -60,7 +60,6 @@ void read_from(r53::Route53Client& client, r53::RrsetStart start, std::shared_pt
 
 void Route53Backend::change_rrsets(const std::string& zone_id, const r53::ChangeBatch& batch,
                                    std::function<void(ChangeOutcome)> cb) {
-  if (paced_) (void)pace_.try_take(loop_.now_ms());
   std::weak_ptr<bool> alive = alive_;
   client_.change_rrsets(zone_id, batch, [cb = std::move(cb), alive](r53::ApiResult<r53::ChangeInfo> r) {
     if (auto p = alive.lock(); !p || !*p) return;
@@ -102,9 +101,7 @@ void Route53Backend::read_names(const std::string& zone_id, const std::vector<zo
   read_from(client_, {st->stored.front(), "", ""}, st, alive_);
 }
 
-int64_t Route53Backend::send_delay_ms(const std::string&) {
-  return paced_ ? pace_.delay_ms(loop_.now_ms()) : 0;
-}
+int64_t Route53Backend::send_delay_ms(const std::string&) { return client_.limiter().delay_ms(1); }
 
 int64_t Route53Backend::reread_delay_ms(const std::string&) { return client_.limiter().delay_ms(2); }
 

@@ -2,7 +2,7 @@
 // compare-and-swap needs (ListResourceRecordSets pages covering the names, or every page of the
 // zone).
 //
-//   commit::Route53Backend backend(r53_client, loop, {.requests_per_second = 5, .burst = 5});
+//   commit::Route53Backend backend(r53_client, loop);
 //   commit::ZoneCommitter zc(loop, std::move(mirror), "Z0123", backend);
 #pragma once
 
@@ -11,23 +11,15 @@
 #include "commit/backend.h"
 #include "loop/event_base.h"
 #include "r53/api.h"
-#include "r53/rate_limit.h"
 
 namespace r53d::commit {
 
 class Route53Backend final : public ZoneBackend {
  public:
-  // client and loop must outlive the backend. pace: the client's rate limit, mirrored to tell the
-  // committer when a change request would only wait for a token (send_delay_ms; a hint: the
-  // client's own limiter, shared with polls and listings, is what really enforces the rate).
-  // Destroying the backend drops callbacks not yet delivered.
-  Route53Backend(r53::Route53Client& client, loop::EventBase& loop, r53::RateLimitOptions pace)
-      : client_(client),
-        loop_(loop),
-        paced_(pace.requests_per_second > 0),
-        pace_(pace.requests_per_second > 0 ? pace.requests_per_second : 1, pace.burst < 1 ? 1 : pace.burst,
-              loop.now_ms()),
-        alive_(std::make_shared<bool>(true)) {}
+  // client and loop must outlive the backend. Destroying the backend drops callbacks not yet
+  // delivered.
+  Route53Backend(r53::Route53Client& client, loop::EventBase& loop)
+      : client_(client), loop_(loop), alive_(std::make_shared<bool>(true)) {}
   ~Route53Backend() override { *alive_ = false; }
 
   void change_rrsets(const std::string& zone_id, const r53::ChangeBatch& batch,
@@ -42,15 +34,15 @@ class Route53Backend final : public ZoneBackend {
                   RecordSetsCallback cb) override;
   void read_zone(const std::string& zone_id, RecordSetsCallback cb) override;
   void read_page_background(const std::string& zone_id, const PageStart& start, PageCallback cb) override;
+  // Both from the client's own limiter, the one every call of the account waits in (change
+  // requests, GetChange polls, re-reads, listings), waiters already queued counted: one token for
+  // a change request, two for a re-read and the change request after it.
   int64_t send_delay_ms(const std::string& zone_id) override;
-  // From the client's own limiter (shared with polls and listings): two tokens.
   int64_t reread_delay_ms(const std::string& zone_id) override;
 
  private:
   r53::Route53Client& client_;
   loop::EventBase& loop_;
-  bool paced_;
-  r53::TokenBucket pace_;
   std::shared_ptr<bool> alive_;
 };
 

@@ -63,29 +63,27 @@ int64_t cas_backoff_ms(int losses, int64_t base_ms, int64_t cap_ms, double u) {
   return std::min(window, static_cast<int64_t>(u * static_cast<double>(window)));
 }
 
-Result<std::vector<std::vector<size_t>>> plan_requests(const std::vector<zone::ChangeGroup>& groups,
-                                                       zone::BatchSize reserve) {
-  std::vector<std::vector<size_t>> out;
-  zone::BatchSize cur = reserve;
-  for (size_t i = 0; i < groups.size(); ++i) {
-    zone::BatchSize alone = reserve;
-    alone += groups[i].size;
-    if (!alone.fits())
-      return Status::resource_exhausted(groups[i].owner.to_text() + ": its changes (" +
-                                        std::to_string(groups[i].size.records) + " records, " +
-                                        std::to_string(groups[i].size.chars) +
-                                        " characters) are larger than one Route 53 request");
-    zone::BatchSize next = cur;
-    next += groups[i].size;
-    if (out.empty() || !next.fits()) {
-      out.emplace_back();
-      cur = alone;
-    } else {
-      cur = next;
-    }
-    out.back().push_back(i);
-  }
-  return out;
+namespace {
+
+// The SOA pair every request of a push carries, at its largest: the current SOA out, the larger
+// of the lock's mark and the final SOA in.
+zone::BatchSize push_reserve(const zone::WorkingCopy& wc) {
+  zone::RRset::Ptr cur = wc.base().find(wc.apex(), LDNS_RR_TYPE_SOA);
+  zone::RRset::Ptr last = zone::final_soa(wc);
+  auto probe = zone::soa_locked(*cur, ~zone::kSoaLockMask);
+  zone::BatchSize reserve = cur->size();
+  zone::BatchSize bigger = last->size();
+  if (probe.ok() && (*probe)->size().chars > bigger.chars) bigger = (*probe)->size();
+  reserve += bigger;
+  return reserve;
+}
+
+}  // namespace
+
+size_t requests_needed(const zone::WorkingCopy& wc) {
+  if (!wc.changed()) return 0;
+  if (wc.size().fits()) return 1;
+  return zone::plan_push(zone::change_groups(wc), push_reserve(wc)).requests.size();
 }
 
 const char* ZoneCommitter::state_name(State s) {
@@ -422,18 +420,15 @@ void ZoneCommitter::build_exclusive() {
   std::vector<zone::ChangeGroup> groups = zone::change_groups(wc);
   zone::RRset::Ptr cur = mirror_.find(mirror_.apex(), LDNS_RR_TYPE_SOA);
   zone::RRset::Ptr last = zone::final_soa(wc);
-  auto probe = zone::soa_locked(*cur, ~zone::kSoaLockMask);
-  zone::BatchSize reserve = cur->size();
-  zone::BatchSize bigger = last->size();
-  if (probe.ok() && (*probe)->size().chars > bigger.chars) bigger = (*probe)->size();
-  reserve += bigger;
-  auto plan = plan_requests(groups, reserve);
-  if (!plan.ok()) {
-    answer(std::move(f->members.front()), {LDNS_RCODE_REFUSED, plan.status().message()});
+  zone::PushPlan plan = zone::plan_push(groups, push_reserve(wc));
+  if (!plan.too_large.empty()) {
+    const auto& t = plan.too_large.front();
+    answer(std::move(f->members.front()),
+           {LDNS_RCODE_REFUSED, groups[t.group].owner.to_text() + ": " + t.why.text});
     return;
   }
   std::vector<zone::RRset::Ptr> soas;
-  for (size_t k = 0; k + 1 < plan->size(); ++k) {
+  for (size_t k = 0; k + 1 < plan.requests.size(); ++k) {
     auto m = zone::soa_locked(*cur, next_token());
     if (!m.ok()) {
       answer(std::move(f->members.front()), {LDNS_RCODE_SERVFAIL, "cannot mark the SOA: " + m.status().message()});
@@ -442,13 +437,14 @@ void ZoneCommitter::build_exclusive() {
     soas.push_back(*m);
   }
   soas.push_back(last);
-  f->chain = zone::diff_in_requests(wc, *plan, soas);
+  f->chain = zone::diff_in_requests(wc, plan.requests, soas);
   zone::BatchSize total;
   for (const auto& g : groups) total += g.size;
   ++stats_.pushes;
-  log::info("zone %s: %s: %zu owner names changed (%zu records, %zu characters): %zu requests under the push lock",
+  log::info("zone %s: %s: %zu owner names changed (%zu records, %zu characters): %zu requests under the push lock "
+            "(at least %zu)",
             zone_name().c_str(), f->members.front()->edit->describe().c_str(), groups.size(), total.records,
-            total.chars, f->chain.size());
+            total.chars, f->chain.size(), plan.lower_bound);
   send(std::move(f));
 }
 
@@ -511,8 +507,8 @@ void ZoneCommitter::on_change_done(ChangeOutcome outcome) {
     own_mark_.reset();
     stats_.max_batch = std::max(stats_.max_batch, done->writers());
     if (suspects_ == 0) split_cap_ = 0;
-    if (done->push() || done->members.front()->edit->exclusive())
-      log::info("zone %s: Route 53 accepted %s as change %s (%zu request(s)), serial %u", zone_name().c_str(),
+    if (done->push() || done->members.front()->edit->exclusive())  // the zone logs the result
+      log::debug("zone %s: Route 53 accepted %s as change %s (%zu request(s)), serial %u", zone_name().c_str(),
                 done->members.front()->edit->describe().c_str(), r53::bare_id(outcome.info->id).c_str(),
                 done->chain.size(), b.new_serial);
     else

@@ -157,11 +157,10 @@ struct CommitterOptions {
 // u·min(cap_ms, base_ms·2^(losses-1)) for u in [0, 1), rounded down. Pure.
 int64_t cas_backoff_ms(int losses, int64_t base_ms, int64_t cap_ms, double u);
 
-// Packs change groups (one owner name each, with its cost) into the fewest requests: every
-// request within the Route 53 limits once `reserve` (the SOA pair each request carries) is added.
-// kResourceExhausted naming the group that alone exceeds a request. Pure.
-Result<std::vector<std::vector<size_t>>> plan_requests(const std::vector<zone::ChangeGroup>& groups,
-                                                       zone::BatchSize reserve);
+// How an exclusive edit's working copy goes out: 0 requests (nothing changed), 1 (it fits one
+// request with its SOA), or the requests of a push under the lock (zone::plan_push over
+// zone::change_groups, each request carrying the SOA pair). What --sync --dry-run prints.
+size_t requests_needed(const zone::WorkingCopy& wc);
 
 class ZoneCommitter {
  public:

@@ -1,6 +1,10 @@
 // DNS request dispatch: TSIG, QUERY SOA from the confirmed SOA, UPDATE to the group commit.
 #include "daemon/handler.h"
 
+#include <arpa/inet.h>
+
+#include <cstring>
+
 #include "dns/ldns_ptr.h"
 #include "update/update.h"
 #include "util/log.h"
@@ -64,10 +68,10 @@ std::string zone_of(std::span<const uint8_t> wire, const dns::RequestCheck& rc) 
 
 }  // namespace
 
-Status Handler::add_zone(ZoneEntry entry) {
+Status Handler::add_zone(ManagedZone* zone) {
   Zone z;
   std::map<std::string, std::vector<std::shared_ptr<const update::Grant>>> by_key;
-  for (const auto& rule : entry.config.allow_update) {
+  for (const auto& rule : zone->config().allow_update) {
     auto g = grant_of(rule);
     if (!g.ok()) return g.status();
     if (rule.kind == config::UpdateRule::Kind::kKey)
@@ -76,9 +80,8 @@ Status Handler::add_zone(ZoneEntry entry) {
       z.address_grants.emplace_back(rule.network, *g);
   }
   for (auto& [key, grants] : by_key) z.key_grants[key] = combine(std::move(grants));
-  zone::Name apex = entry.apex;
-  z.entry = std::move(entry);
-  zones_[apex] = std::move(z);
+  z.zone = zone;
+  zones_[zone->apex()] = std::move(z);
   return Status();
 }
 
@@ -150,13 +153,82 @@ void Handler::handle(std::span<const uint8_t> wire, const Client& client, Respon
     handle_update(wire, rc, std::move(*pkt), client, std::move(respond));
   } else {
     ++stats_.notifies;
-    std::string zname = "?";
-    if (ldns_pkt_qdcount(pkt->get()) == 1)
-      zname = zone::Name::from_rdf(ldns_rr_owner(ldns_rr_list_rr(ldns_pkt_question(pkt->get()), 0))).to_text();
-    log::notice("client %s key %s zone %s id %u: NOTIFY refused: zone is not a secondary zone",
-                client.text.c_str(), key_of(rc).c_str(), zname.c_str(), rc.header.id);
-    reply_rcode(wire, rc, dns::kRefused, respond);
+    handle_notify(wire, rc, pkt->get(), client, respond);
   }
+}
+
+void Handler::handle_notify(std::span<const uint8_t> wire, const dns::RequestCheck& rc, const ldns_pkt* pkt,
+                            const Client& client, const Respond& respond) {
+  std::string key = key_of(rc);
+  std::string zname = "?";
+  auto refuse = [&](uint16_t rcode, const std::string& why) {
+    ++stats_.notifies_refused;
+    log::notice("NOTIFY %s: client %s key %s zone %s id %u: %s", dns::rcode_name(rcode), client.text.c_str(),
+                key.c_str(), zname.c_str(), rc.header.id, why.c_str());
+    reply_rcode(wire, rc, rcode, respond);
+  };
+  // RFC 1996 §3.7: QDCOUNT 1, QTYPE SOA (BIND 9.18 answers FORMERR otherwise).
+  if (ldns_pkt_qdcount(pkt) != 1) return refuse(dns::kFormErr, "a NOTIFY needs exactly one question");
+  const ldns_rr* q = ldns_rr_list_rr(ldns_pkt_question(pkt), 0);
+  zone::Name qname = zone::Name::from_rdf(ldns_rr_owner(q));
+  zname = qname.to_text();
+  if (ldns_rr_get_type(q) != LDNS_RR_TYPE_SOA) return refuse(dns::kFormErr, "only SOA NOTIFYs are defined (RFC 1996)");
+  auto it = ldns_rr_get_class(q) == LDNS_RR_CLASS_IN ? zones_.find(qname) : zones_.end();
+  if (it == zones_.end()) return refuse(dns::kNotAuth, "not a zone served here");
+  ManagedZone& mz = *it->second.zone;
+  if (!mz.secondary()) return refuse(dns::kRefused, "zone is not a secondary zone");
+  const config::SecondaryConfig& sc = mz.config().secondary;
+  // Compare the address only, not the port (BIND does the same, dns-protocol.md §4.2).
+  size_t len = client.ipv6 ? 16 : 4;
+  bool allowed = false;
+  for (const auto& net : sc.allow_notify)
+    if (net.ipv6 == client.ipv6 && net.contains(client.addr.data(), len)) allowed = true;
+  if (!allowed) return refuse(dns::kRefused, "source address not in the zone's allow-notify");
+  std::optional<size_t> from;
+  bool any_key = false;
+  for (size_t i = 0; i < sc.primaries.size(); ++i) {
+    const config::PrimaryAddr& p = sc.primaries[i];
+    any_key = any_key || !p.key.empty();
+    std::array<uint8_t, 16> a{};
+    if (p.ipv6 != client.ipv6 || inet_pton(p.ipv6 ? AF_INET6 : AF_INET, p.host.c_str(), a.data()) != 1) continue;
+    if (std::memcmp(a.data(), client.addr.data(), len) == 0 && !from) from = i;
+  }
+  bool signed_ok = rc.tsig.result == dns::TsigResult::kOk && rc.tsig.key;
+  std::string signer = signed_ok ? rc.tsig.key->name() : "";
+  if (from && !sc.primaries[*from].key.empty()) {
+    if (signer != sc.primaries[*from].key)
+      return refuse(dns::kRefused, signed_ok ? "signed with key " + signer + ", the primary's key is " + sc.primaries[*from].key
+                                             : "unsigned; the primary's key " + sc.primaries[*from].key + " is required");
+  } else if (any_key) {
+    bool known = false;
+    for (const auto& p : sc.primaries) known = known || (!p.key.empty() && p.key == signer);
+    if (!known)
+      return refuse(dns::kRefused, signed_ok ? "signed with key " + signer + ", which is not a primary's key"
+                                             : "unsigned; the zone's primaries have TSIG keys");
+  }
+  // The SOA in the answer section is only a hint (RFC 1996 §3.7).
+  std::optional<uint32_t> hint;
+  const ldns_rr_list* an = ldns_pkt_answer(pkt);
+  for (size_t i = 0; an && i < ldns_rr_list_rr_count(an); ++i) {
+    const ldns_rr* rr = ldns_rr_list_rr(an, i);
+    if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && ldns_rr_rd_count(rr) == 7 &&
+        zone::Name::from_rdf(ldns_rr_owner(rr)) == qname)
+      hint = ldns_rdf2native_int32(ldns_rr_rdf(rr, 2));
+  }
+  // Answer first (dns-protocol.md §4.3, pitfall 24): NOERROR, AA, the question echoed.
+  dns::PktPtr r(ldns_pkt_new());
+  ldns_pkt_set_id(r.get(), rc.header.id);
+  ldns_pkt_set_qr(r.get(), true);
+  ldns_pkt_set_aa(r.get(), true);
+  ldns_pkt_set_opcode(r.get(), LDNS_PACKET_NOTIFY);
+  ldns_pkt_set_rcode(r.get(), LDNS_RCODE_NOERROR);
+  ldns_pkt_push_rr(r.get(), LDNS_SECTION_QUESTION, ldns_rr_clone(q));  // r takes ownership
+  auto bytes = dns::pkt_to_wire(r.get());
+  if (!bytes.ok()) return refuse(dns::kServFail, "cannot build the reply: " + bytes.status().message());
+  finish(std::move(*bytes), rc, respond);
+  log::info("NOTIFY: client %s key %s zone %s id %u%s: accepted", client.text.c_str(), key.c_str(), zname.c_str(),
+            rc.header.id, hint ? (" serial " + std::to_string(*hint)).c_str() : "");
+  mz.notify(hint, from, client.text);
 }
 
 void Handler::handle_query(std::span<const uint8_t> wire, const dns::RequestCheck& rc, const ldns_pkt* q,
@@ -176,15 +248,24 @@ void Handler::handle_query(std::span<const uint8_t> wire, const dns::RequestChec
     reply_rcode(wire, rc, dns::kRefused, respond);
     return;
   }
-  if (qtype != LDNS_RR_TYPE_SOA || !z->entry.soa || !z->entry.soa->current()) {
+  if (qtype != LDNS_RR_TYPE_SOA) {
     // Serving the zone's data from the mirror comes later.
     reply_rcode(wire, rc, dns::kNotImp, respond);
     return;
   }
-  bool at_apex = qname == z->entry.apex;
+  ManagedZone& mz = *z->zone;
+  zone::RRset::Ptr confirmed = mz.confirmed_soa();
+  if (!mz.serving() || !confirmed || mz.expired()) {
+    // Monitoring must see it: a zone not loaded, or an expired secondary zone.
+    log::debug("client %s: id %u: SOA query for %s: SERVFAIL (zone %s)", client.text.c_str(), rc.header.id,
+               qname.to_text().c_str(), mz.expired() ? "expired" : "not loaded");
+    reply_rcode(wire, rc, dns::kServFail, respond);
+    return;
+  }
+  bool at_apex = qname == mz.apex();
   ldns_pkt_rcode rcode = LDNS_RCODE_NOERROR;
-  if (!at_apex && z->entry.committer) {
-    const zone::Mirror& m = z->entry.committer->mirror();
+  if (!at_apex) {
+    const zone::Mirror& m = mz.committer()->mirror();
     // An empty non-terminal exists too (RFC 8020): NODATA, not NXDOMAIN.
     if (!m.name_exists(qname)) rcode = LDNS_RCODE_NXDOMAIN;
   }
@@ -197,7 +278,7 @@ void Handler::handle_query(std::span<const uint8_t> wire, const dns::RequestChec
   ldns_pkt_set_cd(r.get(), ldns_pkt_cd(q));
   ldns_pkt_set_rcode(r.get(), rcode);
   ldns_pkt_push_rr(r.get(), LDNS_SECTION_QUESTION, ldns_rr_clone(question));  // r takes ownership
-  zone::RrListPtr soa = z->entry.soa->current()->to_rr_list();
+  zone::RrListPtr soa = confirmed->to_rr_list();
   for (size_t i = 0; i < ldns_rr_list_rr_count(soa.get()); ++i)
     ldns_pkt_push_rr(r.get(), at_apex ? LDNS_SECTION_ANSWER : LDNS_SECTION_AUTHORITY,
                      ldns_rr_clone(ldns_rr_list_rr(soa.get(), i)));
@@ -231,8 +312,8 @@ void Handler::handle_update(std::span<const uint8_t> wire, const dns::RequestChe
     return;
   }
   Zone& z = it->second;
-  if (z.entry.config.mode != config::ZoneMode::kDynamic || !z.entry.committer) {
-    refuse(dns::kRefused, zname.to_text(), "zone is not dynamic");
+  if (z.zone->secondary()) {
+    refuse(dns::kRefused, zname.to_text(), "zone is a secondary zone: change it at its primary");
     return;
   }
   std::vector<std::shared_ptr<const update::Grant>> grants;
@@ -252,6 +333,10 @@ void Handler::handle_update(std::span<const uint8_t> wire, const dns::RequestChe
     refuse(dns::kServFail, zname.to_text(), "shutting down");
     return;
   }
+  if (!z.zone->serving()) {
+    refuse(dns::kServFail, zname.to_text(), "zone not loaded from Route 53 (yet)");
+    return;
+  }
   commit::UpdateRequest req;
   req.client = client.text;
   req.id = rc.header.id;
@@ -264,7 +349,7 @@ void Handler::handle_update(std::span<const uint8_t> wire, const dns::RequestChe
   // The reply needs the request bytes and its TSIG state after the commit: the closure owns them.
   auto request = std::make_shared<std::vector<uint8_t>>(wire.begin(), wire.end());
   auto check = std::make_shared<dns::RequestCheck>(rc);
-  z.entry.committer->submit(std::move(req), [this, request, check, respond = std::move(respond), zone_text,
+  z.zone->committer()->submit(std::move(req), [this, request, check, respond = std::move(respond), zone_text,
                                              client_text, key](const commit::EditAnswer& a) {
     if (a.rcode != LDNS_RCODE_NOERROR)
       log::notice("UPDATE %s: client %s key %s zone %s id %u: %s%s", update::rcode_name(a.rcode),

@@ -1,18 +1,26 @@
 // DNS request dispatch for the daemon: TSIG check, then by opcode — QUERY SOA answered from the
-// confirmed SOA, UPDATE handed to the zone's group commit, NOTIFY refused, the rest NOTIMP.
+// confirmed SOA, UPDATE handed to the zone's group commit, NOTIFY to a secondary zone, the rest
+// NOTIMP.
 //
 //   daemon::Handler handler(ring, clock);
-//   handler.add_zone(std::move(zone));                 // one per managed hosted zone
+//   handler.add_zone(&managed_zone);                   // one per served hosted zone
 //   handler.handle(bytes, client, [&](std::vector<uint8_t> reply) { send(reply); });
 //
 // Answers (dns-protocol.md §1.10, §1.12, §2.4):
 //  - TSIG failures: as dns::check_request() says (BADKEY/BADSIG unsigned, BADTIME signed...).
 //  - QUERY SOA at a managed apex: AA, the confirmed SOA in the answer. Below an apex: AA, the SOA
 //    in the authority section, NOERROR if the name exists in the mirror (or has names below it),
-//    else NXDOMAIN. Other types in a managed zone: NOTIMP. Outside every zone: REFUSED.
-//  - UPDATE: zone section (FORMERR/NOTAUTH), zone lookup (NOTAUTH), allow-update grants (REFUSED
-//    when nothing matches), then the committer; the reply is the BIND shape (zone section only).
-//  - NOTIFY: REFUSED (no secondary zones yet), with a log line.
+//    else NXDOMAIN. Other types in a managed zone: NOTIMP. Outside every zone: REFUSED. A zone
+//    not loaded (yet, or its load failed) or an expired secondary zone: SERVFAIL, so that
+//    monitoring sees it.
+//  - UPDATE: zone section (FORMERR/NOTAUTH), zone lookup (NOTAUTH), a secondary zone (REFUSED),
+//    allow-update grants (REFUSED when nothing matches), then the committer; the reply is the BIND
+//    shape (zone section only).
+//  - NOTIFY (RFC 1996, dns-protocol.md §4): one SOA question, else FORMERR; a zone not served:
+//    NOTAUTH; a dynamic zone: REFUSED; a source outside the zone's allow-notify: REFUSED; when the
+//    primaries have TSIG keys, a NOTIFY not signed with one (the sending primary's, when it comes
+//    from a primary's address): REFUSED. Otherwise answered at once (NOERROR, AA, the question
+//    echoed, signed when the NOTIFY was) and handed to the zone, which decides what to do.
 // Every reply to a signed request is signed. Every refused or failed UPDATE logs one line with
 // client, key, zone, message ID and reason. Secrets are never logged.
 #pragma once
@@ -29,6 +37,7 @@
 #include "commit/confirmed_soa.h"
 #include "commit/zone_committer.h"
 #include "config/config.h"
+#include "daemon/managed_zone.h"
 #include "dns/request.h"
 #include "dns/tsig.h"
 #include "update/grant.h"
@@ -45,14 +54,6 @@ struct Client {
   bool tcp = false;
 };
 
-// One managed zone as the handler sees it. The committer and SOA are owned by the daemon.
-struct ZoneEntry {
-  zone::Name apex;
-  config::ZoneConfig config;
-  commit::ZoneCommitter* committer = nullptr;  // dynamic zones
-  commit::ConfirmedSoa* soa = nullptr;
-};
-
 class Handler {
  public:
   using Respond = std::function<void(std::vector<uint8_t>)>;
@@ -60,9 +61,10 @@ class Handler {
   // ring and clock must outlive the handler.
   Handler(const dns::TsigKeyRing& ring, const Clock& clock) : ring_(ring), clock_(clock) {}
 
-  // Adds a zone; builds its grants from config.allow_update. kInvalidArgument for a rule the
-  // grant code refuses (a bad name pattern or type), naming the config line.
-  Status add_zone(ZoneEntry zone);
+  // Adds a zone (owned by the daemon, which keeps it alive as long as the handler); builds its
+  // grants from config().allow_update. kInvalidArgument for a rule the grant code refuses (a bad
+  // name pattern or type), naming the config line.
+  Status add_zone(ManagedZone* zone);
 
   // Handles one complete message. `respond` is called at most once (never for requests that get
   // no answer), possibly later (UPDATEs wait for their commit).
@@ -72,13 +74,13 @@ class Handler {
   void stop_updates() { updates_open_ = false; }
 
   struct Stats {
-    uint64_t queries = 0, updates = 0, notifies = 0, dropped = 0, tsig_errors = 0;
+    uint64_t queries = 0, updates = 0, notifies = 0, dropped = 0, tsig_errors = 0, notifies_refused = 0;
   };
   const Stats& stats() const { return stats_; }
 
  private:
   struct Zone {
-    ZoneEntry entry;
+    ManagedZone* zone = nullptr;
     std::map<std::string, std::shared_ptr<const update::Grant>> key_grants;  // by "name."
     std::vector<std::pair<config::Cidr, std::shared_ptr<const update::Grant>>> address_grants;
   };
@@ -89,6 +91,8 @@ class Handler {
                     const Client& client, const Respond& respond);
   void handle_update(std::span<const uint8_t> wire, const dns::RequestCheck& rc, zone::PktPtr pkt,
                      const Client& client, Respond respond);
+  void handle_notify(std::span<const uint8_t> wire, const dns::RequestCheck& rc, const ldns_pkt* pkt,
+                     const Client& client, const Respond& respond);
   void reply_rcode(std::span<const uint8_t> wire, const dns::RequestCheck& rc, uint16_t rcode,
                    const Respond& respond);
   void finish(std::vector<uint8_t> reply, const dns::RequestCheck& rc, const Respond& respond);

@@ -10,9 +10,10 @@
 #include <vector>
 
 #include "commit/route53_backend.h"
-#include "commit/confirmed_soa.h"
-#include "commit/zone_committer.h"
 #include "daemon/handler.h"
+#include "daemon/key_ring.h"
+#include "daemon/managed_zone.h"
+#include "daemon/xfr_transfer_source.h"
 #include "daemon/privileges.h"
 #include "daemon/route53_stack.h"
 #include "dns/tsig.h"
@@ -21,21 +22,11 @@
 #include "net/server.h"
 #include "loop/timer.h"
 #include "r53/change_poller.h"
-#include "util/base64.h"
 #include "util/log.h"
 #include "zone/mirror.h"
 
 namespace r53d::daemon {
 namespace {
-
-// One dynamic zone: its hosted zone, group commit and change poller.
-struct ZoneState {
-  config::ZoneConfig config;
-  zone::Name apex;
-  std::string zone_id;  // bare
-  std::unique_ptr<commit::ZoneCommitter> committer;
-  std::unique_ptr<commit::ConfirmedSoa> confirmed;
-};
 
 // net::Handler -> daemon::Handler: the client's address for grants and logs, and the Responder
 // (move-only) behind a copyable callback.
@@ -74,9 +65,6 @@ class Server {
   int run();
 
  private:
-  Status build_key_ring();
-  void find_zone(ZoneState& z);
-  void load_zone(ZoneState& z);
   void zone_ready();
   void open_listeners();
   void fail(const std::string& why);
@@ -93,7 +81,8 @@ class Server {
   std::unique_ptr<r53::ChangePoller> poller_;
   dns::TsigKeyRing ring_;
   std::unique_ptr<Handler> handler_;
-  std::vector<std::unique_ptr<ZoneState>> zones_;
+  std::unique_ptr<TransferSource> transfers_;
+  std::vector<std::unique_ptr<ManagedZone>> zones_;
   std::unique_ptr<Gateway> gateway_;
   std::unique_ptr<net::Server> listeners_;
   std::unique_ptr<loop::SignalEvent> sigterm_, sigint_;
@@ -104,89 +93,10 @@ class Server {
   int64_t shutdown_deadline_ms_ = 0;
 };
 
-Status Server::build_key_ring() {
-  for (const auto& k : cfg_.keys) {
-    std::string alg = k.algorithm;
-    if (k.mac_bits > 0) alg += "-" + std::to_string(k.mac_bits);
-    auto key = dns::TsigKey::create(k.name, alg, base64_encode(k.secret));
-    if (!key.ok()) return Status::invalid_argument(k.where.str() + ": key " + k.name + ": " + key.status().message());
-    Status s = ring_.add(std::move(*key));
-    if (!s.ok()) return Status::invalid_argument(k.where.str() + ": key " + k.name + ": " + s.message());
-  }
-  return Status();
-}
-
 void Server::fail(const std::string& why) {
   log::error("%s", why.c_str());
   exit_code_ = 1;
   loop_.stop();
-}
-
-void Server::find_zone(ZoneState& z) {
-  stack_->client().find_hosted_zones_by_name(z.config.name, [this, &z](r53::ApiResult<std::vector<r53::HostedZone>> r) {
-    if (!r.ok()) return fail("zone " + z.config.name + ": cannot look up its hosted zone: " + r.status().message());
-    const auto& found = r.value();
-    if (found.empty())
-      return fail(z.config.where.str() + ": zone " + z.config.name +
-                  ": no hosted zone of that name in this AWS account (set hosted-zone-id?)");
-    if (found.size() > 1) {
-      std::string ids;
-      for (const auto& hz : found) ids += (ids.empty() ? "" : ", ") + r53::bare_id(hz.id) + (hz.private_zone ? " (private)" : "");
-      return fail(z.config.where.str() + ": zone " + z.config.name + ": several hosted zones have that name: " + ids +
-                  "; set hosted-zone-id to choose one");
-    }
-    z.zone_id = r53::bare_id(found.front().id);
-    log::info("zone %s: hosted zone %s", z.config.name.c_str(), z.zone_id.c_str());
-    load_zone(z);
-  });
-}
-
-void Server::load_zone(ZoneState& z) {
-  stack_->client().list_rrsets(z.zone_id, [this, &z](r53::ApiResult<std::vector<r53::RecordSet>> r) {
-    if (!r.ok())
-      return fail("zone " + z.config.name + " (" + z.zone_id + "): cannot read its record sets: " + r.status().message());
-    size_t n = r.value().size();
-    auto mirror = zone::Mirror::load(z.apex, std::move(r.value()));
-    if (!mirror.ok())
-      return fail("zone " + z.config.name + " (" + z.zone_id + "): " + mirror.status().message());
-    zone::RRset::Ptr soa = mirror->find(z.apex, LDNS_RR_TYPE_SOA);
-    log::info("zone %s: %zu record sets loaded from hosted zone %s (%zu API requests), serial %u",
-              z.config.name.c_str(), n, z.zone_id.c_str(), static_cast<size_t>(r.requests), mirror->serial());
-    commit::CommitterOptions copt;  // writers that do not go through route53d (zone_committer.h)
-    copt.verify_foreign = !z.config.trust_mirror;
-    copt.refresh_interval_ms = z.config.background_refresh_ms;
-    z.committer = std::make_unique<commit::ZoneCommitter>(loop_, std::move(*mirror), z.zone_id, *backend_, copt);
-    z.confirmed = std::make_unique<commit::ConfirmedSoa>(soa);
-    commit::ConfirmedSoa* confirmed = z.confirmed.get();
-    std::string name = z.config.name;
-    std::string zone_id = z.zone_id;
-    r53::ChangePoller* poller = poller_.get();
-    // After each accepted batch: poll GetChange; on INSYNC the batch's SOA becomes the one answered.
-    // A batch found applied after its reply was lost comes without an ID: nothing to poll, a
-    // later change's INSYNC confirms it.
-    z.committer->set_on_accepted([confirmed, poller, name, zone_id](const std::string& id, zone::RRset::Ptr soa) {
-      confirmed->accepted(id, std::move(soa));
-      if (id.empty()) return;
-      poller->watch(zone_id, id, [confirmed, name](const r53::ChangeDone& d) {
-        if (!d.status.ok()) {
-          log::warning("zone %s: change %s: %s", name.c_str(), r53::bare_id(d.change_id).c_str(),
-                       d.status.to_string().c_str());
-          return;
-        }
-        if (confirmed->insync(d.change_id))
-          log::info("zone %s: change %s INSYNC after %lld ms; serial %u confirmed", name.c_str(),
-                    r53::bare_id(d.change_id).c_str(), static_cast<long long>(d.took_ms), confirmed->serial());
-      });
-    });
-    ZoneEntry e;
-    e.apex = z.apex;
-    e.config = z.config;
-    e.committer = z.committer.get();
-    e.soa = z.confirmed.get();
-    Status s = handler_->add_zone(std::move(e));
-    if (!s.ok()) return fail(s.message());
-    zone_ready();
-  });
 }
 
 void Server::zone_ready() {
@@ -221,8 +131,7 @@ void Server::begin_shutdown() {
               static_cast<long long>(options_.shutdown_wait_ms));
   if (listeners_) listeners_->stop_accepting();
   if (handler_) handler_->stop_updates();
-  for (auto& z : zones_)
-    if (z->committer) z->committer->stop_accepting();
+  for (auto& z : zones_) z->stop();
   shutdown_deadline_ms_ = loop_.now_ms() + options_.shutdown_wait_ms;
   shutdown_timer_ = std::make_unique<loop::Timer>(loop_, [this] { check_shutdown(); });
   check_shutdown();
@@ -231,7 +140,7 @@ void Server::begin_shutdown() {
 void Server::check_shutdown() {
   bool idle = true;
   for (auto& z : zones_)
-    if (z->committer && !z->committer->idle()) idle = false;
+    if (!z->idle()) idle = false;
   if (!idle && loop_.now_ms() < shutdown_deadline_ms_) {
     shutdown_timer_->start_once(50);
     return;
@@ -239,7 +148,7 @@ void Server::check_shutdown() {
   if (!idle) {
     log::warning("shutdown: change requests still in flight after the wait; answering their clients SERVFAIL");
     for (auto& z : zones_)
-      if (z->committer) z->committer->abandon_in_flight();
+      if (z->committer()) z->committer()->abandon_in_flight();
   }
   // One more short turn so TCP replies just queued are written.
   shutdown_timer_ = std::make_unique<loop::Timer>(loop_, [this] {
@@ -251,7 +160,7 @@ void Server::check_shutdown() {
 
 int Server::run() {
   for (const std::string& w : cfg_.warnings) log::warning("%s", w.c_str());
-  Status s = build_key_ring();
+  Status s = build_key_ring(cfg_, ring_);
   if (!s.ok()) {
     log::error("%s", s.message().c_str());
     return 1;
@@ -262,10 +171,7 @@ int Server::run() {
     return 1;
   }
   stack_ = std::move(*stack);
-  backend_ = std::make_unique<commit::Route53Backend>(
-      stack_->client(), loop_,
-      r53::RateLimitOptions{.requests_per_second = cfg_.aws.requests_per_second,
-                            .burst = r53::RateLimitOptions{}.burst});  // as Route53Stack's limiter
+  backend_ = std::make_unique<commit::Route53Backend>(stack_->client(), loop_);
   poller_ = std::make_unique<r53::ChangePoller>(
       loop_, stack_->client(),
       r53::ChangePollerOptions{.first_poll_ms = cfg_.aws.poll_interval_min_ms,
@@ -275,21 +181,20 @@ int Server::run() {
   sigint_ = std::make_unique<loop::SignalEvent>(loop_, SIGINT, [this] { begin_shutdown(); });
   std::signal(SIGPIPE, SIG_IGN);
 
+  transfers_ = std::make_unique<XfrTransferSource>(loop_, ring_);
+  ZoneServices services{loop_, &stack_->client(), *backend_, poller_.get(), transfers_.get()};
   for (const auto& zc : cfg_.zones) {
-    if (zc.mode != config::ZoneMode::kDynamic) {
-      log::warning("%s: zone %s: mode secondary is not implemented yet; zone not served", zc.where.str().c_str(),
-                   zc.name.c_str());
-      continue;
-    }
     auto apex = zone::Name::from_text(zc.name);
     if (!apex.ok()) {
       log::error("%s: zone %s: %s", zc.where.str().c_str(), zc.name.c_str(), apex.status().message().c_str());
       return 1;
     }
-    auto z = std::make_unique<ZoneState>();
-    z->config = zc;
-    z->apex = *apex;
-    z->zone_id = zc.hosted_zone_id;
+    auto z = std::make_unique<ManagedZone>(services, zc, *apex);
+    Status added = handler_->add_zone(z.get());
+    if (!added.ok()) {
+      log::error("%s", added.message().c_str());
+      return 1;
+    }
     zones_.push_back(std::move(z));
   }
   zones_left_ = zones_.size();
@@ -299,12 +204,13 @@ int Server::run() {
     open_listeners();
     if (exit_code_ != 0) return exit_code_;  // fail() before the loop runs: run() would not see stop()
   }
-  for (auto& z : zones_) {
-    if (z->zone_id.empty())
-      find_zone(*z);
-    else
-      load_zone(*z);
-  }
+  // Every zone reports once: loaded (or failing to load and retrying on its own: the others are
+  // served meanwhile), or a configuration error that stops start-up.
+  for (auto& z : zones_)
+    z->start([this](Status s) {
+      if (!s.ok()) return fail(s.message());
+      zone_ready();
+    });
   loop_.run();
   if (exit_code_ != 0) return exit_code_;
   if (!shutting_down_) {

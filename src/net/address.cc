@@ -45,6 +45,22 @@ bool SocketAddress::is_any() const {
   return false;
 }
 
+bool same_host(const SocketAddress& a, const SocketAddress& b) {
+  if (a.family() != b.family()) return false;
+  if (a.family() == AF_INET) {
+    return reinterpret_cast<const sockaddr_in*>(&a.storage)->sin_addr.s_addr ==
+           reinterpret_cast<const sockaddr_in*>(&b.storage)->sin_addr.s_addr;
+  }
+  if (a.family() == AF_INET6) {
+    const auto* x = reinterpret_cast<const sockaddr_in6*>(&a.storage);
+    const auto* y = reinterpret_cast<const sockaddr_in6*>(&b.storage);
+    return memcmp(&x->sin6_addr, &y->sin6_addr, sizeof x->sin6_addr) == 0 && x->sin6_scope_id == y->sin6_scope_id;
+  }
+  return false;
+}
+
+bool same_endpoint(const SocketAddress& a, const SocketAddress& b) { return same_host(a, b) && a.port() == b.port(); }
+
 Result<SocketAddress> parse_listen_address(std::string_view text) {
   std::string_view host, port;
   if (!text.empty() && text.front() == '[') {

@@ -15,6 +15,9 @@
 
 namespace r53d::net {
 
+// What carried a DNS message (listeners, outgoing queries).
+enum class Transport { kUdp, kTcp };
+
 struct SocketAddress {
   sockaddr_storage storage{};
   socklen_t len = 0;
@@ -31,6 +34,12 @@ struct SocketAddress {
   // True for the wildcard 0.0.0.0 / :: (any port).
   bool is_any() const;
 };
+
+// Same family, address and port (and IPv6 scope); the comparison a DNS client makes between a
+// reply's source and the server it asked (RFC 5452 §9.1).
+bool same_endpoint(const SocketAddress& a, const SocketAddress& b);
+// Same family and address, any port (how NOTIFY senders and transfer limits are keyed).
+bool same_host(const SocketAddress& a, const SocketAddress& b);
 
 // Parses "127.0.0.1:53", "0.0.0.0:53", "[::1]:53", "[::]:5353" (numeric addresses only; port
 // 0..65535, 0 = any free port). Errors: kInvalidArgument with the reason.

@@ -53,8 +53,6 @@
 
 namespace r53d::net {
 
-enum class Transport { kUdp, kTcp };
-
 struct ServerOptions {
   std::vector<std::string> listen;           // "ADDR:PORT", UDP and TCP on each; port 0 = any free port
   size_t max_tcp_connections = 512;          // open TCP connections; accepting pauses at the cap

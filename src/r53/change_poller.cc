@@ -1,12 +1,16 @@
-// ChangePoller: per-zone GetChange polling with growing intervals.
+// ChangePoller: per-zone GetChange polling of one pinned change at a time (PollSchedule) on the loop.
 #include "r53/change_poller.h"
 
 #include <algorithm>
+#include <cassert>
+#include <vector>
 
 #include "r53/backoff.h"
 #include "util/log.h"
 
 namespace r53d::r53 {
+
+using State = PollSchedule::State;
 
 ChangePoller::ChangePoller(loop::EventBase& loop, Route53Client& client, ChangePollerOptions options)
     : loop_(loop), client_(client), options_(options) {}
@@ -17,20 +21,25 @@ ChangePoller::~ChangePoller() {
   }
 }
 
+size_t ChangePoller::zones_watched() const {
+  return static_cast<size_t>(std::count_if(zones_.begin(), zones_.end(), [](const auto& kv) {
+    return kv.second.schedule.state() != State::kIdle;
+  }));
+}
+
 void ChangePoller::watch(const std::string& zone_id, const std::string& change_id, Callback cb) {
   std::string key = bare_id(zone_id);
-  Zone& z = zones_[key];
+  auto it = zones_.try_emplace(key, zone_id, key, options_).first;
+  Zone& z = it->second;
   z.zone_id = zone_id;
-  z.change_id = bare_id(change_id);
-  z.waiters.push_back(Waiter{bare_id(change_id), loop_.now_ms(), z.polls, std::move(cb)});
-  if (z.op) {  // a poll of the older change is in flight: its answer no longer matters
-    client_.cancel(z.op);
-    z.op = 0;
-  }
-  if (options_.give_up_ms > 0) z.give_up_at_ms = loop_.now_ms() + options_.give_up_ms;
-  z.interval_ms = options_.first_poll_ms;
   if (!z.timer) z.timer = std::make_unique<loop::Timer>(loop_, [this, key] { poll(key); });
-  schedule(z, options_.first_poll_ms);
+  int64_t now = loop_.now_ms();
+  z.waiters.push_back(Waiter{bare_id(change_id), now, z.polls, std::move(cb)});
+  bool was_idle = z.schedule.state() == State::kIdle;
+  z.schedule.accepted(now);
+  // Otherwise a change is pinned already: its schedule and its GetChange in flight go on, and
+  // this change waits for its INSYNC (or is pinned after it).
+  if (was_idle) arm(z);
 }
 
 void ChangePoller::forget_zone(const std::string& zone_id) {
@@ -42,26 +51,25 @@ void ChangePoller::forget_zone(const std::string& zone_id) {
   zones_.erase(it);
 }
 
-void ChangePoller::schedule(Zone& z, int64_t delay_ms) {
-  if (z.give_up_at_ms > 0) delay_ms = std::min(delay_ms, std::max<int64_t>(0, z.give_up_at_ms - loop_.now_ms()));
-  z.timer->start_once(delay_ms);
+void ChangePoller::arm(Zone& z) {
+  assert(z.schedule.state() == State::kWaiting);
+  z.timer->start_once(std::max<int64_t>(0, z.schedule.next_poll_ms() - loop_.now_ms()));
 }
 
 void ChangePoller::poll(const std::string& key) {
   auto it = zones_.find(key);
-  if (it == zones_.end()) return;
+  if (it == zones_.end() || it->second.schedule.state() != State::kWaiting) return;
   Zone& z = it->second;
-  if (z.give_up_at_ms > 0 && loop_.now_ms() >= z.give_up_at_ms) {
-    finish(key, Status::deadline_exceeded("change " + z.change_id + " of zone " + key +
-                                          " still PENDING after " +
+  const std::string& change_id = z.waiters[z.schedule.pinned() - 1].change_id;
+  if (z.schedule.give_up_due(loop_.now_ms())) {
+    settle(key, Status::deadline_exceeded("change " + change_id + " of zone " + key + " still PENDING after " +
                                           std::to_string(options_.give_up_ms) + " ms"));
     return;
   }
   z.polls++;
   polls_++;
-  z.op = client_.get_change(z.change_id, [this, key](ApiResult<ChangeInfo> r) {
-    on_result(key, std::move(r));
-  });
+  z.schedule.poll_sent(loop_.now_ms());
+  z.op = client_.get_change(change_id, [this, key](ApiResult<ChangeInfo> r) { on_result(key, std::move(r)); });
 }
 
 void ChangePoller::on_result(const std::string& key, ApiResult<ChangeInfo> r) {
@@ -70,49 +78,52 @@ void ChangePoller::on_result(const std::string& key, ApiResult<ChangeInfo> r) {
   Zone& z = it->second;
   z.op = 0;
   if (r.ok()) {
-    if (r.value().status == "INSYNC") {
-      finish(key, Status());
-      return;
-    }
-    z.interval_ms = std::min<int64_t>(
-        options_.max_interval_ms,
-        std::max<int64_t>(z.interval_ms + 1, static_cast<int64_t>(z.interval_ms * options_.growth)));
-    schedule(z, z.interval_ms);
+    if (r.value().status == "INSYNC") return settle(key, Status());
+    z.schedule.pending(loop_.now_ms());
+    arm(z);
     return;
   }
   bool transient = r.error ? is_retryable_aws_error(r.error->http_status, r.error->code)
                            : is_retryable_transport(r.status());
   if (transient) {
     log::warning("zone %s: GetChange %s failed, polling again in %lld ms: %s", key.c_str(),
-                 z.change_id.c_str(), static_cast<long long>(options_.max_interval_ms),
-                 r.status().to_string().c_str());
-    z.interval_ms = options_.max_interval_ms;
-    schedule(z, z.interval_ms);
+                 z.waiters[z.schedule.pinned() - 1].change_id.c_str(),
+                 static_cast<long long>(options_.max_interval_ms), r.status().to_string().c_str());
+    z.schedule.retry(loop_.now_ms());
+    arm(z);
     return;
   }
-  finish(key, r.status());
+  settle(key, r.status());
 }
 
-void ChangePoller::finish(const std::string& key, const Status& status) {
+void ChangePoller::settle(const std::string& key, const Status& status) {
   auto it = zones_.find(key);
   if (it == zones_.end()) return;
-  // Take the zone out first: a callback may watch() the same zone again.
-  Zone z = std::move(it->second);
-  zones_.erase(it);
-  if (z.timer) loop_.defer_delete(std::move(z.timer));
+  Zone& z = it->second;
   int64_t now = loop_.now_ms();
-  for (auto& w : z.waiters) {
+  size_t n = z.schedule.settle(now);
+  assert(n > 0 && n <= z.waiters.size());
+  std::vector<Waiter> done(std::make_move_iterator(z.waiters.begin()),
+                           std::make_move_iterator(z.waiters.begin() + static_cast<std::ptrdiff_t>(n)));
+  z.waiters.erase(z.waiters.begin(), z.waiters.begin() + static_cast<std::ptrdiff_t>(n));
+  if (z.schedule.state() == State::kWaiting) arm(z);
+  // From here on only locals: a callback may watch() this zone again or forget it.
+  std::string zone_id = z.zone_id;
+  int polls = z.polls;
+  const std::string& pinned = done.back().change_id;
+  if (status.ok()) {
+    log::debug("zone %s: change %s INSYNC after %lld ms%s", key.c_str(), pinned.c_str(),
+              static_cast<long long>(now - done.back().since_ms),
+              n > 1 ? (", and " + std::to_string(n - 1) + " older change(s) with it").c_str() : "");
+  }
+  for (auto& w : done) {
     ChangeDone d;
-    d.zone_id = z.zone_id;
+    d.zone_id = zone_id;
     d.change_id = w.change_id;
     d.status = status;
     d.took_ms = now - w.since_ms;
-    d.polls = z.polls - w.polls_at_start;
-    d.superseded = w.change_id != z.change_id;
-    if (status.ok()) {
-      log::info("zone %s: change %s INSYNC after %lld ms%s", key.c_str(), w.change_id.c_str(),
-                static_cast<long long>(d.took_ms), d.superseded ? " (via a newer change)" : "");
-    }
+    d.polls = polls - w.polls_at_start;
+    d.superseded = &w != &done.back();
     w.cb(d);
   }
 }

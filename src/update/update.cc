@@ -7,6 +7,7 @@
 
 #include "dns/serial.h"
 #include "zone/codec.h"
+#include "zone/route53_rules.h"
 #include "zone/soa.h"
 
 namespace r53d::update {
@@ -17,12 +18,6 @@ using zone::Key;
 using zone::Name;
 using zone::RRset;
 using zone::WorkingCopy;
-
-constexpr uint32_t kMaxTtl = 2147483647u;  // Route 53 TTL range 0..2^31-1
-
-// OPT and the QTYPE/meta range 128-255 (TKEY, TSIG, IXFR, AXFR, MAILB, MAILA, ANY): BIND's
-// dns_rdatatype_ismeta(), which RFC 2136 §3.4.1.3 calls "a QUERY metatype".
-bool is_meta(uint16_t type) { return type == LDNS_RR_TYPE_OPT || (type >= 128 && type <= 255); }
 
 Outcome fail(ldns_pkt_rcode rcode, std::string reason) {
   Outcome o;
@@ -143,15 +138,15 @@ Outcome Processor::prescan() {
     std::string at = where("update", i, rr);
     if (!owner.is_at_or_below(apex_)) return fail(LDNS_RCODE_NOTZONE, at + ": owner is outside zone " + apex_.to_text());
     if (cls == LDNS_RR_CLASS_IN) {
-      if (is_meta(type)) return fail(LDNS_RCODE_FORMERR, at + ": a meta type cannot be added");
+      if (zone::is_meta_type(type)) return fail(LDNS_RCODE_FORMERR, at + ": a meta type cannot be added");
       if (ldns_rr_rd_count(rr) == 0) return fail(LDNS_RCODE_FORMERR, at + ": add without RDATA");
     } else if (cls == LDNS_RR_CLASS_ANY) {
       if (ldns_rr_ttl(rr) != 0) return fail(LDNS_RCODE_FORMERR, at + ": delete with TTL " + std::to_string(ldns_rr_ttl(rr)) + " (must be 0)");
       if (ldns_rr_rd_count(rr) != 0) return fail(LDNS_RCODE_FORMERR, at + ": class ANY delete with RDATA");
-      if (is_meta(type) && type != LDNS_RR_TYPE_ANY) return fail(LDNS_RCODE_FORMERR, at + ": meta type in a delete");
+      if (zone::is_meta_type(type) && type != LDNS_RR_TYPE_ANY) return fail(LDNS_RCODE_FORMERR, at + ": meta type in a delete");
     } else if (cls == LDNS_RR_CLASS_NONE) {
       if (ldns_rr_ttl(rr) != 0) return fail(LDNS_RCODE_FORMERR, at + ": delete with TTL " + std::to_string(ldns_rr_ttl(rr)) + " (must be 0)");
-      if (is_meta(type)) return fail(LDNS_RCODE_FORMERR, at + ": class NONE delete of a meta type");
+      if (zone::is_meta_type(type)) return fail(LDNS_RCODE_FORMERR, at + ": class NONE delete of a meta type");
     } else {
       return fail(LDNS_RCODE_FORMERR, at + ": class is not IN, ANY or NONE");
     }
@@ -198,19 +193,17 @@ Outcome Processor::policy() {
                                               s->read_only_reason() + ", which route53d never changes");
       continue;
     }
-    if (!zone::is_route53_type(type))
-      return fail(LDNS_RCODE_REFUSED, at + ": Route 53 cannot hold type " + type_text(type));
+    if (auto v = zone::check_type(type)) return fail(LDNS_RCODE_REFUSED, at + ": " + v->text);
     if (auto cur = wc_.find(owner, type); cur && cur->read_only())
       return fail(LDNS_RCODE_REFUSED, at + ": " + cur->read_only_reason() + ", which route53d never changes");
     if (cls != LDNS_RR_CLASS_IN) continue;
-    if (ldns_rr_ttl(rr) > kMaxTtl) return fail(LDNS_RCODE_REFUSED, at + ": TTL above 2147483647");
-    if (type == LDNS_RR_TYPE_NS && owner == apex_) {
+    if (auto v = zone::check_ttl(ldns_rr_ttl(rr))) return fail(LDNS_RCODE_REFUSED, at + ": " + v->text);
+    if (auto v = zone::check_apex_ns(apex_, owner, type)) {  // an add of what is there is harmless
       auto cur = wc_.find(owner, type);
       if (!cur || !cur->contains(zone::canonical_rdata(rr)) || cur->ttl_s() != ldns_rr_ttl(rr))
-        return fail(LDNS_RCODE_REFUSED, at + ": the apex NS set belongs to Route 53");
+        return fail(LDNS_RCODE_REFUSED, at + ": " + v->text);
     }
-    if (type == LDNS_RR_TYPE_NS && owner.is_wildcard())
-      return fail(LDNS_RCODE_REFUSED, at + ": Route 53 does not allow NS at a wildcard name");
+    if (auto v = zone::check_wildcard_ns(owner, type)) return fail(LDNS_RCODE_REFUSED, at + ": " + v->text);
   }
   return Outcome{};
 }
@@ -230,7 +223,7 @@ Outcome Processor::prerequisites() {
     if (!owner.is_at_or_below(apex_)) return fail(LDNS_RCODE_NOTZONE, at + ": owner is outside zone " + apex_.to_text());
     if (cls == LDNS_RR_CLASS_ANY || cls == LDNS_RR_CLASS_NONE) {
       if (ldns_rr_rd_count(rr) != 0) return fail(LDNS_RCODE_FORMERR, at + ": RDATA with class " + class_text(cls));
-      if (is_meta(type) && type != LDNS_RR_TYPE_ANY) return fail(LDNS_RCODE_FORMERR, at + ": meta type");
+      if (zone::is_meta_type(type) && type != LDNS_RR_TYPE_ANY) return fail(LDNS_RCODE_FORMERR, at + ": meta type");
       bool any = type == LDNS_RR_TYPE_ANY;
       Key key{owner, any ? static_cast<uint16_t>(LDNS_RR_TYPE_ANY) : type};
       if (cls == LDNS_RR_CLASS_ANY)
@@ -245,7 +238,7 @@ Outcome Processor::prerequisites() {
         if (!any && wc_.find(owner, type)) return fail(LDNS_RCODE_YXRRSET, at + ": RRset exists");
       }
     } else if (cls == LDNS_RR_CLASS_IN) {
-      if (is_meta(type)) return fail(LDNS_RCODE_FORMERR, at + ": meta type with class IN");
+      if (zone::is_meta_type(type)) return fail(LDNS_RCODE_FORMERR, at + ": meta type with class IN");
       Key key{owner, type};
       value_sets[key].insert(zone::canonical_rdata(rr));
       first_rr.emplace(key, i);
@@ -294,10 +287,9 @@ Outcome Processor::apply_all() {
   // Route 53 limits on the RRsets this UPDATE wrote.
   for (const auto& key : touched_) {
     auto set = wc_.find(key.owner, key.type);
-    if (set && set->rdata().size() > zone::kMaxValuesPerRRset)
-      return fail(LDNS_RCODE_REFUSED, key.owner.to_text() + " " + type_text(key.type) + " would hold " +
-                                          std::to_string(set->rdata().size()) + " records; Route 53 allows " +
-                                          std::to_string(zone::kMaxValuesPerRRset));
+    if (!set) continue;
+    if (auto v = zone::check_value_count(set->rdata().size()))
+      return fail(LDNS_RCODE_REFUSED, key.owner.to_text() + " " + type_text(key.type) + " would hold " + v->text);
   }
   return Outcome{};
 }

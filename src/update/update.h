@@ -21,7 +21,7 @@
 //      prerequisites, as BIND 9.18 does, so that clients cannot probe names they may not touch;
 //      after the structural prescan because a malformed or out-of-zone RR is answered
 //      FORMERR/NOTZONE whatever the grant.
-//   4. Route 53 policy -> REFUSED: a type Route 53 cannot hold (anything but A AAAA CAA CNAME DS
+//   4. Route 53 policy (the checks of zone/route53_rules.h) -> REFUSED: a type Route 53 cannot hold (anything but A AAAA CAA CNAME DS
 //      HTTPS MX NAPTR NS PTR SOA SPF SRV SSHFP SVCB TLSA TXT); any edit of a read-only RRset
 //      (alias, routing policy, ...), including "delete all RRsets" at its name; an add that
 //      would change the apex NS set (Route 53 owns it); NS at a wildcard name; TTL > 2^31-1.

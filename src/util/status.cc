@@ -1,6 +1,8 @@
 // Status: the code -> text table.
 #include "util/status.h"
 
+#include <ostream>
+
 namespace r53d {
 
 std::string_view code_name(Code c) {
@@ -27,5 +29,7 @@ std::string Status::to_string() const {
   s += message_;
   return s;
 }
+
+std::ostream& operator<<(std::ostream& os, const Status& s) { return os << s.to_string(); }
 
 }  // namespace r53d

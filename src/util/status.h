@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cassert>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -70,6 +71,10 @@ class [[nodiscard]] Status {
   Code code_ = Code::kOk;
   std::string message_;
 };
+
+// Writes to_string(); lets GoogleTest print a Status in a failed EXPECT_EQ (in every test file
+// alike: a printer declared in only some of them would break the one-definition rule).
+std::ostream& operator<<(std::ostream& os, const Status& s);
 
 // A value or the Status that explains why there is none. Never holds an OK status without a value.
 template <class T>

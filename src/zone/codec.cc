@@ -24,6 +24,8 @@ Result<uint16_t> type_from_r53(const std::string& text) {
   return static_cast<uint16_t>(*t);
 }
 
+bool is_route53_type(uint16_t type) { return r53_supports_type(static_cast<ldns_rr_type>(type)); }
+
 Result<RrPtr> rr_from_value(const Name& owner, uint16_t type, uint32_t ttl_s, const std::string& value) {
   return rr_from_r53(name_to_r53(owner), type_to_r53(type), ttl_s, value);
 }

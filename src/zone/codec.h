@@ -27,6 +27,9 @@ std::string name_to_r53(const Name& name);
 // (anything else: kInvalidArgument).
 std::string type_to_r53(uint16_t type);
 Result<uint16_t> type_from_r53(const std::string& text);
+// The 17 types Route 53 stores: A AAAA CAA CNAME DS HTTPS MX NAPTR NS PTR SOA SPF SRV SSHFP SVCB
+// TLSA TXT (r53_supports_type).
+bool is_route53_type(uint16_t type);
 
 // One Route 53 Value of an RRset -> an ldns RR (class IN) the caller owns.
 // kInvalidArgument if the value does not parse as that type.

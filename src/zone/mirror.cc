@@ -385,10 +385,11 @@ BatchSize WorkingCopy::size() const {
     s += set->size();
   }
   if (!soa_differs_) {
-    // The serial bump: exact old SOA out, SOA with serial + 1 in.
+    // The SOA pair: exact old SOA out, the SOA the batch leaves in (serial + 1, or the same SOA
+    // again when an edit put it unchanged: an identical DELETE + CREATE, the lock alone).
     RRset::Ptr old = base_->find(apex(), LDNS_RR_TYPE_SOA);
     s += old->size();
-    s += bumped_soa(old)->size();
+    s += final_soa(*this)->size();
   }
   return s;
 }
@@ -554,7 +555,7 @@ Batch diff(const WorkingCopy& wc) {
 RRset::Ptr final_soa(const WorkingCopy& wc) {
   const Mirror& m = wc.base();
   auto it = wc.overlay_.find(Key{m.apex(), LDNS_RR_TYPE_SOA});
-  if (it != wc.overlay_.end() && it->second.differs && it->second.set) return it->second.set;
+  if (it != wc.overlay_.end() && it->second.set) return it->second.set;
   return bumped_soa(m.find(m.apex(), LDNS_RR_TYPE_SOA));
 }
 
@@ -563,7 +564,7 @@ std::vector<ChangeGroup> change_groups(const WorkingCopy& wc) {
   const Mirror& m = wc.base();
   for (const auto& [key, e] : wc.overlay_) {
     if (!e.differs || (key.owner == m.apex() && key.type == LDNS_RR_TYPE_SOA)) continue;
-    if (out.empty() || !(out.back().owner == key.owner)) out.push_back(ChangeGroup{key.owner, {}});
+    if (out.empty() || !(out.back().owner == key.owner)) out.push_back(ChangeGroup{key.owner, {}, {}});
     out.back().size += e.cost;
   }
   return out;

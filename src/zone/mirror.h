@@ -67,12 +67,12 @@
 
 #include "r53/model.h"
 #include "util/status.h"
+#include "zone/push_plan.h"
 #include "zone/rrset.h"
 
 namespace r53d::zone {
 
 class Batch;
-struct ChangeGroup;
 
 class Mirror {
  public:
@@ -306,25 +306,25 @@ class Batch {
 // identical DELETE + CREATE (right after the SOA's DELETE), plus the SOA pair: the exact old
 // SOA out and the SOA with serial + 1 (RFC 1982, never 0) in — unless the working copy's SOA
 // already differs (an UPDATE set a higher serial, a transfer the primary's), in which case that
-// SOA goes in. Empty when the working copy equals the mirror (no call, no serial bump). A bumped
-// SOA never keeps the push lock's mark (soa.h): taking over a lock ends it.
+// SOA goes in. An SOA put unchanged into the working copy (a transfer whose serial Route 53
+// already holds) is kept: the pair is then an identical DELETE + CREATE, the lock alone. Empty
+// when the working copy's data equals the mirror (no call, no serial bump). A bumped SOA never
+// keeps the push lock's mark (soa.h): taking over a lock ends it.
 Batch diff(const WorkingCopy& wc);
 
 // The same change split into several requests (a push larger than one request, DESIGN.md "The
 // push lock"). change_groups() lists the owner names whose RRsets differ (the SOA excluded), in
-// name order, each with the cost of its DELETEs and CREATEs; `requests` assigns every group to
-// one request (indices into change_groups(), each exactly once); soas[k] is the SOA request k
-// leaves (the lock marks, then the final SOA: soas.size() == requests.size()). Request k swaps
-// soas[k-1] (the mirror's SOA for k = 0) for soas[k]. The first batch has the working copy's base
-// generation; the caller sets each later one's base_generation after committing the one before.
-struct ChangeGroup {
-  Name owner;
-  BatchSize size;
-};
+// name order, each with the cost of its DELETEs and CREATEs (`changes` left empty: plan_push needs
+// the sizes only); `requests` assigns every group to one request (indices into change_groups(),
+// each exactly once: zone/push_plan.h); soas[k] is the SOA request k leaves (the lock marks, then
+// the final SOA: soas.size() == requests.size()). Request k swaps soas[k-1] (the mirror's SOA for
+// k = 0) for soas[k]. The first batch has the working copy's base generation; the caller sets each
+// later one's base_generation after committing the one before.
 std::vector<ChangeGroup> change_groups(const WorkingCopy& wc);
 std::vector<Batch> diff_in_requests(const WorkingCopy& wc, const std::vector<std::vector<size_t>>& requests,
                                     const std::vector<RRset::Ptr>& soas);
-// The SOA the working copy leaves (its own, or the mirror's with serial + 1 as diff() makes it).
+// The SOA the working copy leaves (one put into it, even unchanged; else the mirror's with
+// serial + 1, as diff() makes it).
 RRset::Ptr final_soa(const WorkingCopy& wc);
 
 // The cost of a change list against the per-request limits (kMaxBatchRecords,

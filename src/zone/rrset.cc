@@ -24,19 +24,6 @@ const char* read_only_reason_of(const r53::RecordSet& rs) {
 
 }  // namespace
 
-bool is_route53_type(uint16_t type) {
-  switch (type) {
-    case LDNS_RR_TYPE_A: case LDNS_RR_TYPE_AAAA: case LDNS_RR_TYPE_CAA: case LDNS_RR_TYPE_CNAME:
-    case LDNS_RR_TYPE_DS: case LDNS_RR_TYPE_HTTPS: case LDNS_RR_TYPE_MX: case LDNS_RR_TYPE_NAPTR:
-    case LDNS_RR_TYPE_NS: case LDNS_RR_TYPE_PTR: case LDNS_RR_TYPE_SOA: case LDNS_RR_TYPE_SPF:
-    case LDNS_RR_TYPE_SRV: case LDNS_RR_TYPE_SSHFP: case LDNS_RR_TYPE_SVCB: case LDNS_RR_TYPE_TLSA:
-    case LDNS_RR_TYPE_TXT:
-      return true;
-    default:
-      return false;
-  }
-}
-
 BatchSize size_of(const r53::RecordSet& rs) {
   BatchSize s;
   if (rs.is_alias()) {

@@ -36,10 +36,6 @@ inline constexpr size_t kMaxValueChars = 4000;
 inline constexpr size_t kMaxBatchRecords = 1000;   // ResourceRecord elements per change request
 inline constexpr size_t kMaxBatchChars = 32000;    // characters of all Value elements per request
 
-// The 17 types Route 53 stores: A AAAA CAA CNAME DS HTTPS MX NAPTR NS PTR SOA SPF SRV SSHFP SVCB
-// TLSA TXT.
-bool is_route53_type(uint16_t type);
-
 // The cost of changes against the per-request limits: ResourceRecord elements (an alias counts
 // one) and characters of Value text. A DELETE + CREATE pair costs both sides.
 struct BatchSize {

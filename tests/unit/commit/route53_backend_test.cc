@@ -1,5 +1,6 @@
 // Tests for Route53Backend's re-reads against route53-sim's API layer (real Route 53 order and
-// paging) behind a local HTTP server: how many ListResourceRecordSets calls read_names costs.
+// paging) behind a local HTTP server: how many ListResourceRecordSets calls read_names costs; and
+// its pacing hints, read from the client's shared rate limiter.
 #include "commit/route53_backend.h"
 
 #include <gtest/gtest.h>
@@ -9,6 +10,7 @@
 
 #include "sim/api.h"
 #include "sim/store.h"
+#include "util/clock.h"
 #include "tests/unit/r53/fake_route53.h"
 #include "zone/codec.h"
 
@@ -65,7 +67,7 @@ class Route53BackendTest : public ::testing::Test {
     o.backoff = {.base_ms = 1, .cap_ms = 2, .max_attempts = 2};
     client_ = std::make_unique<r53::Route53Client>(loop_, http_, r53::fake::fixed_credentials(loop_),
                                                    r53::fake::endpoint_for(server_.port), o);
-    backend_ = std::make_unique<Route53Backend>(*client_, loop_, r53::RateLimitOptions{.requests_per_second = 0, .burst = 1});
+    backend_ = std::make_unique<Route53Backend>(*client_, loop_);
   }
 
   static std::string host(int i) {
@@ -179,6 +181,27 @@ TEST_F(Route53BackendTest, AFailedPageFailsTheRead) {
   };
   auto got = read({host(1)});
   EXPECT_FALSE(got.ok());
+}
+
+// The group commit's pacing hint asked a private token bucket that only change requests drew from,
+// so a GetChange (or a re-read) waiting in the client's limiter went unseen: the batch closed at
+// once, then waited behind it for a token that UPDATEs arriving meanwhile could have shared.
+TEST(Route53BackendPacing, SendDelayCountsCallsWaitingInTheClientsLimiter) {
+  FakeClock clock;
+  loop::EventBase loop(clock);
+  r53::HttpClient http(loop.base());
+  r53::Route53Options o;
+  o.rate = {.requests_per_second = 5, .burst = 4, .margin_ms = 0};
+  r53::Route53Client client(loop, http, r53::fake::fixed_credentials(loop), r53::fake::endpoint_for(1), o);
+  Route53Backend backend(client, loop);
+  EXPECT_EQ(backend.send_delay_ms(kZone), 0) << "a full bucket: send at once";
+  client.limiter().on_throttled();  // the bucket is empty: the next token in 200 ms
+  EXPECT_EQ(backend.send_delay_ms(kZone), 200);
+  client.limiter().acquire([] {});  // a GetChange poll waits for that token
+  EXPECT_EQ(backend.send_delay_ms(kZone), 400) << "the change request comes after the poll";
+  EXPECT_EQ(backend.reread_delay_ms(kZone), 600) << "two tokens after the poll";
+  clock.advance_ms(150);
+  EXPECT_EQ(backend.send_delay_ms(kZone), 250);
 }
 
 }  // namespace

@@ -1122,20 +1122,6 @@ TEST_F(PushTest, ExclusiveEditWaitsForTheUpdatesBeforeIt) {
   EXPECT_EQ(r53_.serial(), 501u);
 }
 
-TEST(PlanRequests, PacksOwnerGroupsGreedilyWithinTheLimitsAfterTheReserve) {
-  std::vector<zone::ChangeGroup> g;
-  for (int i = 0; i < 5; ++i) g.push_back({testing::N("n" + std::to_string(i) + ".example.com"), {400, 4000}});
-  auto p = plan_requests(g, {2, 150});
-  ASSERT_TRUE(p.ok());
-  ASSERT_EQ(p->size(), 3u);
-  EXPECT_EQ((*p)[0], (std::vector<size_t>{0, 1}));
-  EXPECT_EQ((*p)[2], (std::vector<size_t>{4}));
-  g.push_back({testing::N("big.example.com"), {999, 10}});
-  auto bad = plan_requests(g, {2, 150});
-  EXPECT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("big.example.com."), std::string::npos);
-}
-
 TEST(ClassifyRejection, TellsCasFromBadBatchFromFailure) {
   ChangeOutcome o;
   o.error_code = "InvalidChangeBatch";

@@ -48,20 +48,19 @@ std::vector<uint8_t> to_wire(const ldns_pkt* p) {
 class HandlerTest : public ::testing::Test {
  protected:
   HandlerTest() : loop_(clock_), backend_(loop_), handler_(ring_, clock_) {
-    committer_ = std::make_unique<commit::ZoneCommitter>(loop_, testing::load_example(), "ZEXAMPLE", backend_);
-    soa_ = std::make_unique<commit::ConfirmedSoa>(committer_->mirror().find(testing::N("example.com."), LDNS_RR_TYPE_SOA));
-    committer_->set_on_accepted([this](const std::string& id, zone::RRset::Ptr s) { soa_->accepted(id, s); });
-    ZoneEntry e;
-    e.apex = testing::N("example.com.");
-    e.config.name = "example.com.";
+    config::ZoneConfig zc;
+    zc.name = "example.com.";
     config::UpdateRule rule;
     rule.kind = config::UpdateRule::Kind::kAddress;
     rule.network.addr = {192, 0, 2, 0};
     rule.network.prefix_len = 24;
-    e.config.allow_update.push_back(rule);
-    e.committer = committer_.get();
-    e.soa = soa_.get();
-    EXPECT_TRUE(handler_.add_zone(std::move(e)).ok());
+    zc.allow_update.push_back(rule);
+    zone_ = std::make_unique<ManagedZone>(ZoneServices{loop_, nullptr, backend_, nullptr, nullptr}, zc,
+                                          testing::N("example.com."));
+    zone_->adopt(testing::load_example(), "ZEXAMPLE");
+    committer_ = zone_->committer();
+    soa_ = zone_->confirmed();
+    EXPECT_TRUE(handler_.add_zone(zone_.get()).ok());
   }
 
   // Sends wire from `from` and returns the parsed reply (nullptr if none yet).
@@ -97,8 +96,9 @@ class HandlerTest : public ::testing::Test {
   AcceptAll backend_;
   dns::TsigKeyRing ring_;
   Handler handler_;
-  std::unique_ptr<commit::ZoneCommitter> committer_;
-  std::unique_ptr<commit::ConfirmedSoa> soa_;
+  std::unique_ptr<ManagedZone> zone_;
+  commit::ZoneCommitter* committer_ = nullptr;
+  commit::ConfirmedSoa* soa_ = nullptr;
 };
 
 TEST_F(HandlerTest, SoaAtTheApexIsAnAuthoritativeAnswer) {

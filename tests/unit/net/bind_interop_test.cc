@@ -26,37 +26,21 @@
 #include "loop/event_base.h"
 #include "net/server.h"
 #include "util/base64.h"
+#include "tests/unit/net/named_process.h"
 #include "util/clock.h"
-
-extern char** environ;
 
 namespace r53d::net {
 namespace {
 
+using testing::have_tool;
+using testing::make_query;
+using testing::make_tmpdir;
+using testing::slurp;
+using testing::udp_exchange;
+
 constexpr char kSecret[] = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTEyMzQ=";
 constexpr char kWrongSecret[] = "b3RoZXItc2VjcmV0LW90aGVyLXNlY3JldC0xMjM0NTY=";
 const char* const kAlgs[] = {"hmac-md5", "hmac-sha1", "hmac-sha224", "hmac-sha256", "hmac-sha384", "hmac-sha512"};
-
-bool have_tool(const char* name) {
-  std::string cmd = std::string("command -v ") + name + " >/dev/null 2>&1";
-  return std::system(cmd.c_str()) == 0;
-}
-
-std::string make_tmpdir() {
-  const char* base = getenv("TEST_TMP");
-  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/r53d-interop-XXXXXX";
-  std::vector<char> buf(tmpl.begin(), tmpl.end());
-  buf.push_back(0);
-  EXPECT_NE(mkdtemp(buf.data()), nullptr);
-  return buf.data();
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
 
 // Wall clock shifted by offset_s (to provoke BADTIME).
 class OffsetClock : public Clock {
@@ -291,84 +275,24 @@ TEST_F(ToolsAgainstUs, DigAndKdigVerifySignedSoaAnswers) {
 namespace r53d::net {
 namespace {
 
-uint16_t free_port() {
-  // A port free for both UDP and TCP right now (named binds it a moment later).
-  for (int i = 0; i < 50; ++i) {
-    int u = ::socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    ::bind(u, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    getsockname(u, reinterpret_cast<sockaddr*>(&a), &len);
-    int t = ::socket(AF_INET, SOCK_STREAM, 0);
-    bool ok = ::bind(t, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    uint16_t port = ntohs(a.sin_port);
-    ::close(u);
-    ::close(t);
-    if (ok) return port;
-  }
-  return 0;
-}
-
-std::vector<uint8_t> make_query(uint16_t id, const char* name, uint16_t type) {
-  std::vector<uint8_t> q = {static_cast<uint8_t>(id >> 8), static_cast<uint8_t>(id), 0, 0, 0, 1, 0, 0, 0, 0, 0, 0};
-  auto n = dns::name_from_text(name);
-  q.insert(q.end(), n->begin(), n->end());
-  dns::put_u16(q, type);
-  dns::put_u16(q, 1);
-  return q;
-}
-
-// One UDP exchange with a 1 s timeout; empty on timeout.
-std::vector<uint8_t> udp_exchange(uint16_t port, const std::vector<uint8_t>& q) {
-  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval tv{1, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  ::sendto(fd, q.data(), q.size(), 0, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  std::vector<uint8_t> buf(65536);
-  ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
-  ::close(fd);
-  buf.resize(n > 0 ? static_cast<size_t>(n) : 0);
-  return buf;
-}
-
 class OursAgainstNamed : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!have_tool("named")) GTEST_SKIP() << "named not installed";
     dir_ = make_tmpdir();
-    port_ = free_port();
-    std::ofstream conf(dir_ + "/named.conf");
-    conf << "options { directory \"" << dir_ << "\"; listen-on port " << port_ << " { 127.0.0.1; };\n"
-         << "  listen-on-v6 { none; }; pid-file \"" << dir_ << "/named.pid\"; recursion no;\n"
-         << "  dnssec-validation no; allow-transfer { any; }; };\ncontrols { };\n";
+    std::ostringstream conf;
     for (const char* alg : kAlgs) conf << "key \"k-" << alg << "\" { algorithm " << alg << "; secret \"" << kSecret << "\"; };\n";
     conf << "zone \"example.com\" { type primary; file \"" << dir_ << "/example.com.db\"; };\n";
-    conf.close();
     std::ofstream zone(dir_ + "/example.com.db");
     zone << "$TTL 300\n@ SOA ns.example.com. admin.example.com. 42 7200 900 1209600 300\n@ NS ns.example.com.\n"
          << "ns A 192.0.2.53\n";
     for (int i = 0; i < 3000; ++i) zone << "host" << i << " A 10." << (i / 65536) % 256 << "." << (i / 256) % 256 << "." << i % 256 << "\n";
     zone.close();
-    std::string log = dir_ + "/named.log";
-    std::string cmd = "exec named -g -n 1 -c " + dir_ + "/named.conf >" + log + " 2>&1";
-    const char* argv[] = {"/bin/sh", "-c", cmd.c_str(), nullptr};
-    ASSERT_EQ(posix_spawn(&pid_, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv), environ), 0);
-    for (int i = 0; i < 50; ++i) {
-      if (!udp_exchange(port_, make_query(1, "example.com", dns::kTypeSoa)).empty()) return;
-    }
-    FAIL() << "named did not answer:\n" << slurp(log);
+    ASSERT_TRUE(named_.start(dir_, "allow-transfer { any; };", conf.str(), "example.com")) << "named did not answer:\n" << named_.log();
+    port_ = named_.port();
   }
   void TearDown() override {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
+    named_.stop();
     if (!dir_.empty()) std::system(("rm -rf " + dir_).c_str());
   }
 
@@ -379,8 +303,8 @@ class OursAgainstNamed : public ::testing::Test {
   }
 
   std::string dir_;
+  testing::NamedProcess named_;
   uint16_t port_ = 0;
-  pid_t pid_ = -1;
 };
 
 TEST_F(OursAgainstNamed, NamedAcceptsOurSignedQueriesAndWeVerifyItsReplies) {

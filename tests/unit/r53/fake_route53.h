@@ -37,7 +37,8 @@ struct Reply {
   std::string body;
 };
 
-// Replies from a script (one Reply per request, in order) or from a handler function.
+// Replies from a script (one Reply per request, in order), from a handler function, or later from
+// an async handler (a reply held while the test does something else: a request in flight).
 class FakeRoute53 {
  public:
   explicit FakeRoute53(event_base* base) {
@@ -54,6 +55,10 @@ class FakeRoute53 {
 
   std::deque<Reply> script;
   std::function<Reply(const Seen&)> handler;
+  // Gets each request and the function that answers it: call that once, from the loop, now or
+  // later (harmless if the client has gone meanwhile: libevent then just frees the request).
+  // Takes precedence over handler and script.
+  std::function<void(const Seen&, std::function<void(const Reply&)>)> async_handler;
   std::vector<Seen> seen;
   uint16_t port = 0;
 
@@ -68,6 +73,10 @@ class FakeRoute53 {
     evbuffer* in = evhttp_request_get_input_buffer(req);
     s.body.assign(reinterpret_cast<char*>(evbuffer_pullup(in, -1)), evbuffer_get_length(in));
     self->seen.push_back(s);
+    if (self->async_handler) {
+      self->async_handler(s, [req](const Reply& r) { send(req, r); });
+      return;
+    }
     Reply r;
     if (self->handler) {
       r = self->handler(s);
@@ -77,6 +86,9 @@ class FakeRoute53 {
     } else {
       r = {500, ""};
     }
+    send(req, r);
+  }
+  static void send(evhttp_request* req, const Reply& r) {
     evbuffer* out = evbuffer_new();
     evbuffer_add(out, r.body.data(), r.body.size());
     evhttp_add_header(evhttp_request_get_output_headers(req), "x-amzn-RequestId", "hdr-req-id");

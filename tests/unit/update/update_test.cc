@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/unit/zone/fixture.h"
+#include "zone/route53_rules.h"
 
 namespace r53d::update {
 namespace {
@@ -305,6 +306,32 @@ TEST(UpdatePolicy, TypesRoute53CannotHold) {
            LDNS_RCODE_NOERROR, {{"t.example.com.", "SSHFP", "300 4 2 0123456789abcdef"}}},
       },
       kAll);
+}
+
+// UPDATE and zone transfers share one definition of Route 53's rules (zone/route53_rules.h): the
+// REFUSED reason is the rule's text.
+TEST(UpdatePolicy, ReasonsAreTheSharedRoute53Rules) {
+  struct C {
+    const char* update;
+    zone::Check rule;
+  } cases[] = {
+      {"h.example.com. 300 IN NSEC www.example.com. A", zone::check_type(T("NSEC"))},
+      {"h.example.com. 300 IN HINFO \"cpu\" \"os\"", zone::check_type(T("HINFO"))},
+      {"www.example.com. 2147483648 IN A 192.0.2.1", zone::check_ttl(2147483648u)},
+      {"*.wild.example.com. 300 IN NS ns.example.net.", zone::check_wildcard_ns(N("*.wild.example.com"), T("NS"))},
+      {"example.com. 172800 IN NS ns.example.net.", zone::check_apex_ns(N("example.com"), N("example.com"), T("NS"))},
+  };
+  for (const auto& c : cases) {
+    ASSERT_TRUE(c.rule) << c.update;
+    zone::Mirror m = testing::load_example();
+    zone::WorkingCopy wc(m);
+    auto pkt = make_update({}, {c.update});
+    Outcome o = apply(pkt.get(), kAll, wc);
+    EXPECT_EQ(o.rcode, LDNS_RCODE_REFUSED) << c.update;
+    const std::string& r = o.reason();
+    EXPECT_TRUE(r.size() > c.rule->text.size() && r.compare(r.size() - c.rule->text.size(), std::string::npos, c.rule->text) == 0)
+        << c.update << ": " << r;
+  }
 }
 
 TEST(UpdatePolicy, ReadOnlySetsAreRefused) {

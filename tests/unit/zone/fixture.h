@@ -12,6 +12,7 @@
 #include "zone/codec.h"
 #include "zone/mirror.h"
 #include "zone/name.h"
+#include "zone/primary_zone.h"
 
 namespace r53d::testing {
 
@@ -87,6 +88,30 @@ inline zone::RrPtr rr_from_text(const std::string& text) {
   ldns_status st = ldns_rr_new_frm_str(&rr, t.c_str(), 0, nullptr, nullptr);
   EXPECT_EQ(st, LDNS_STATUS_OK) << text << ": " << ldns_get_errorstr_by_id(st);
   return zone::RrPtr(rr);
+}
+
+// A list of RRs from text lines ("www.example.com. 300 IN A 192.0.2.1").
+inline zone::RrListPtr rr_list(const std::vector<std::string>& lines) {
+  zone::RrListPtr l(ldns_rr_list_new());
+  for (const auto& line : lines) ldns_rr_list_push_rr(l.get(), rr_from_text(line).release());  // the list owns it
+  return l;
+}
+
+inline constexpr const char* kPrimarySoa =
+    "example.com. 3600 IN SOA ns1.example.net. hostmaster.example.net. ";  // + "SERIAL 7200 900 1209600 300"
+
+// The primary's SOA with `serial`.
+inline zone::RrPtr primary_soa(uint32_t serial) {
+  return rr_from_text(std::string(kPrimarySoa) + std::to_string(serial) + " 7200 900 1209600 300");
+}
+
+// A PrimaryZone of example.com from a full transfer: the SOA with `serial`, then `records`.
+inline zone::PrimaryZone primary(uint32_t serial, const std::vector<std::string>& records) {
+  auto soa = primary_soa(serial);
+  auto list = rr_list(records);
+  auto z = zone::PrimaryZone::from_full(N("example.com."), soa.get(), list.get());
+  EXPECT_TRUE(z.ok()) << z.status().to_string();
+  return std::move(*z);
 }
 
 // An UPDATE for `zone` (class IN) with prerequisites and updates given as text RRs, sent through
