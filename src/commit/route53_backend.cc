@@ -117,4 +117,20 @@ void Route53Backend::read_zone(const std::string& zone_id, RecordSetsCallback cb
   });
 }
 
+void Route53Backend::read_page_background(const std::string& zone_id, const PageStart& start, PageCallback cb) {
+  std::weak_ptr<bool> alive = alive_;
+  client_.list_rrsets_page(
+      zone_id, r53::RrsetStart{start.name, start.type, start.identifier}, 0,
+      [cb = std::move(cb), alive](r53::ApiResult<r53::RrsetPage> r) {
+        if (auto p = alive.lock(); !p || !*p) return;
+        if (!r.ok()) return cb(r.status());
+        Page page;
+        page.sets = std::move(r.value().rrsets);
+        page.truncated = r.value().is_truncated;
+        if (page.truncated) page.next = {r.value().next_name, r.value().next_type, r.value().next_identifier};
+        cb(std::move(page));
+      },
+      r53::RateLimiter::Priority::kBackground);
+}
+
 }  // namespace r53d::commit

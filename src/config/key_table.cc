@@ -554,6 +554,22 @@ Status set_lock_lease(KeyContext& c, std::string_view v) {
   return {};
 }
 
+Status set_background_refresh(KeyContext& c, std::string_view v) {
+  auto d = parse_duration_ms(v);
+  if (!d.ok()) return d.status();
+  if (*d != 0 && (*d < 1000 || *d > 604'800'000)) return bad("must be 0 (off) or between 1s and 1w");
+  c.zone->background_refresh_ms = *d;
+  return {};
+}
+
+Status set_trust_mirror(KeyContext& c, std::string_view v) {
+  std::string m = trim(v);
+  if (m == "yes") c.zone->trust_mirror = true;
+  else if (m == "no") c.zone->trust_mirror = false;
+  else return bad("\"" + m + "\" is not yes or no");
+  return {};
+}
+
 Status add_allow_update(KeyContext& c, std::string_view v) {
   auto r = parse_rule(v, *c.zone);
   if (!r.ok()) return r.status();
@@ -625,6 +641,10 @@ const std::vector<KeyDef>& key_table() {
        "the hosted zone's record-set quota (MAX_RRSETS_BY_ZONE)", set_record_set_quota},
       {S::kZone, "lock-lease", "120s", false, false,
        "another writer's push lock unchanged this long is taken over", set_lock_lease},
+      {S::kZone, "background-refresh", "10m", false, false,
+       "re-read the whole zone this often, page by page at low priority (0: never)", set_background_refresh},
+      {S::kZone, "trust-mirror", "no", false, false,
+       "dynamic zones: yes answers UPDATEs from the mirror alone, blind to other writers", set_trust_mirror},
       {S::kZone, "primary", nullptr, true, false,
        "secondary zones: ADDR[:PORT] [key NAME], tried in order (IPv6 as [ADDR]:PORT)", add_primary},
       {S::kZone, "allow-notify", nullptr, true, false,

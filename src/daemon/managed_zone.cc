@@ -72,6 +72,9 @@ ManagedZone::ManagedZone(ZoneServices services, config::ZoneConfig config, zone:
   options_.committer.write_rules.apex_ns = config_.secondary.apex_ns == config::ApexNsPolicy::kPrimary &&
                                            config_.mode == config::ZoneMode::kSecondary;
   options_.committer.lock_lease_ms = config_.lock_lease_ms;
+  // Writers that do not go through route53d (commit/zone_committer.h).
+  options_.committer.verify_foreign = !config_.trust_mirror;
+  options_.committer.refresh_interval_ms = config_.background_refresh_ms;
 }
 
 ManagedZone::~ManagedZone() { *alive_ = false; }

@@ -121,9 +121,10 @@ class Route53Client {
   uint64_t get_hosted_zone(const std::string& zone_id, Callback<HostedZoneDetails> cb);
   // Every record set of the zone (all pages, NextRecordIdentifier honoured), in API order.
   uint64_t list_rrsets(const std::string& zone_id, Callback<std::vector<RecordSet>> cb);
-  // One page starting at `start` with max_items (0: options.list_rrsets_page_size).
+  // One page starting at `start` with max_items (0: options.list_rrsets_page_size). kBackground:
+  // its rate-limit token yields to every other call (RateLimiter), retries included.
   uint64_t list_rrsets_page(const std::string& zone_id, const RrsetStart& start, int max_items,
-                            Callback<RrsetPage> cb);
+                            Callback<RrsetPage> cb, RateLimiter::Priority priority = RateLimiter::Priority::kNormal);
   uint64_t change_rrsets(const std::string& zone_id, const ChangeBatch& batch,
                          Callback<ChangeInfo> cb);
   uint64_t get_change(const std::string& change_id, Callback<ChangeInfo> cb);
@@ -157,6 +158,7 @@ class Route53Client {
     QueryList query;
     std::string body;
     std::string queue_key;  // rate-limiter queue (zone id or "")
+    RateLimiter::Priority priority = RateLimiter::Priority::kNormal;
     int attempts = 0;
     uint64_t ticket = 0;   // limiter ticket while waiting for a token
     int64_t granted_ms = 0;  // loop clock (monotonic) when the last attempt got its token
@@ -175,7 +177,8 @@ class Route53Client {
   // Starts (or restarts for the next page) the request of op_id.
   void start_call(uint64_t op_id, std::string method, std::string path, QueryList query,
                   std::string body, std::string queue_key,
-                  std::function<void(Result<HttpResponse>, std::optional<ApiError>, int)> done);
+                  std::function<void(Result<HttpResponse>, std::optional<ApiError>, int)> done,
+                  RateLimiter::Priority priority = RateLimiter::Priority::kNormal);
   void attempt(uint64_t op_id);
   void on_credentials(uint64_t op_id, Result<Credentials> creds);
   void on_token(uint64_t op_id, Credentials creds);
@@ -199,7 +202,8 @@ class Route53Client {
                         std::shared_ptr<std::vector<RecordSet>> acc,
                         Callback<std::vector<RecordSet>> cb);
   void rrset_page_call(uint64_t op_id, const std::string& zone, const RrsetStart& start,
-                       int max_items, std::function<void(Result<RrsetPage>, std::optional<ApiError>, int)> done);
+                       int max_items, std::function<void(Result<RrsetPage>, std::optional<ApiError>, int)> done,
+                       RateLimiter::Priority priority = RateLimiter::Priority::kNormal);
 
   loop::EventBase& loop_;
   HttpClient& http_;

@@ -152,8 +152,13 @@ double RateLimiter::rate_per_s() {
   return adaptive_->rate_per_s();
 }
 
-uint64_t RateLimiter::acquire(const std::string& queue_key, std::function<void()> ready) {
+uint64_t RateLimiter::acquire(const std::string& queue_key, std::function<void()> ready, Priority priority) {
   uint64_t ticket = next_ticket_++;
+  if (priority == Priority::kBackground) {
+    background_.push_back(Waiter{ticket, loop_.now_ms(), std::move(ready)});
+    if (!timer_.pending()) timer_.start_once(0);
+    return ticket;
+  }
   auto& q = queues_[queue_key];
   if (q.empty()) rotation_.push_back(queue_key);
   q.push_back(Waiter{ticket, loop_.now_ms(), std::move(ready)});
@@ -165,6 +170,12 @@ uint64_t RateLimiter::acquire(const std::string& queue_key, std::function<void()
 }
 
 void RateLimiter::cancel(uint64_t ticket) {
+  for (auto w = background_.begin(); w != background_.end(); ++w) {
+    if (w->ticket == ticket) {
+      background_.erase(w);
+      return;
+    }
+  }
   for (auto it = rotation_.begin(); it != rotation_.end(); ++it) {
     auto& q = queues_[*it];
     for (auto w = q.begin(); w != q.end(); ++w) {
@@ -199,7 +210,7 @@ int64_t RateLimiter::delay_ms(int tokens) {
 }
 
 void RateLimiter::pump() {
-  while (!rotation_.empty()) {
+  while (!rotation_.empty() || !background_.empty()) {
     // Not the cached turn time (it may be stale here), and margin_ms behind (see the header).
     adapt(loop_.clock().mono_ms());
     int64_t now = loop_.clock().mono_ms() - options_.margin_ms;
@@ -207,6 +218,23 @@ void RateLimiter::pump() {
     if (delay > 0) {
       timer_.start_once(delay);
       return;
+    }
+    int64_t real_now = now + options_.margin_ms;
+    bool overdue = !background_.empty() && options_.background_max_wait_ms > 0 &&
+                   real_now - background_.front().since_ms >= options_.background_max_wait_ms;
+    if (rotation_.empty() || overdue) {
+      Waiter w = std::move(background_.front());
+      background_.pop_front();
+      (void)bucket_.try_take(now);
+      stats_.granted++;
+      stats_.background++;
+      if (overdue && !rotation_.empty()) stats_.background_overdue++;
+      try {
+        w.ready();
+      } catch (const std::exception& e) {
+        log::error("rate limiter: callback threw: %s", e.what());
+      }
+      continue;
     }
     std::string key = rotation_.front();
     rotation_.pop_front();
@@ -221,7 +249,6 @@ void RateLimiter::pump() {
     waiting_--;
     (void)bucket_.try_take(now);
     stats_.granted++;
-    int64_t real_now = now + options_.margin_ms;
     if (real_now > w.since_ms) {
       stats_.waited++;
       stats_.total_wait_ms += real_now - w.since_ms;

@@ -13,7 +13,12 @@
 //
 // Order: waiters with the same queue key are served first-in first-out; different keys (one
 // per hosted zone, "" for everything else) are served round-robin, so one busy zone cannot
-// starve the others. A token is consumed when the callback is called.
+// starve the others. A token is consumed when the callback is called. Background waiters
+// (Priority::kBackground: the mirror's slow re-read of each zone) yield to everything else: one
+// is served only when no other waiter is queued, or when the oldest has waited
+// background_max_wait_ms (so that a saturated account still gives them a small share).
+//
+//   limiter.acquire("Z1PA6795UKMFR9", [&] { read_page(); }, r53::RateLimiter::Priority::kBackground);
 //
 // Rate: starts at the configured rate. Each Throttling answer halves it (not below a floor of
 // 1/s, or the configured rate if lower), unless the request was granted before the last
@@ -124,6 +129,9 @@ struct RateLimitOptions {
   // the server does not make us look faster than the rate (costs margin/interval: ~1%).
   int64_t margin_ms = 2;
   RateAdaptOptions adapt{};
+  // A background waiter that has waited this long goes before the others (0: never; it then
+  // waits while anyone else does).
+  int64_t background_max_wait_ms = 10000;
 };
 
 class RateLimiter {
@@ -135,7 +143,8 @@ class RateLimiter {
 
   // Queues a request for one token; `ready` is called from the loop (never before acquire()
   // returns) when the token is granted. Returns a ticket for cancel() (never 0).
-  uint64_t acquire(const std::string& queue_key, std::function<void()> ready);
+  enum class Priority { kNormal, kBackground };
+  uint64_t acquire(const std::string& queue_key, std::function<void()> ready, Priority priority = Priority::kNormal);
   uint64_t acquire(std::function<void()> ready) { return acquire("", std::move(ready)); }
   // Removes a waiter; its callback is not called. Unknown or already granted tickets: no-op.
   void cancel(uint64_t ticket);
@@ -151,7 +160,9 @@ class RateLimiter {
   // (the group commit's re-read and the change request after it); nothing is reserved.
   int64_t delay_ms(int tokens);
 
+  // Normal waiters queued (background ones are not counted: they go last).
   size_t waiting() const { return waiting_; }
+  size_t background_waiting() const { return background_.size(); }
 
   struct Stats {
     uint64_t granted = 0;
@@ -161,6 +172,8 @@ class RateLimiter {
     uint64_t drained = 0;        // on_throttled() calls
     uint64_t rate_decreases = 0;
     uint64_t rate_increases = 0;  // changes upwards (one may add several steps)
+    uint64_t background = 0;     // grants to background waiters
+    uint64_t background_overdue = 0;  // ... of which went first after background_max_wait_ms
   };
   const Stats& stats() const { return stats_; }
 
@@ -185,6 +198,7 @@ class RateLimiter {
   std::map<std::string, std::deque<Waiter>> queues_;
   std::list<std::string> rotation_;  // keys with waiters, in round-robin order
   size_t waiting_ = 0;
+  std::deque<Waiter> background_;    // first-in first-out, served after the others
   Stats stats_;
 };
 

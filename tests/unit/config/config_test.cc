@@ -129,6 +129,8 @@ apex-ns = primary
 soa-timers = primary
 record-set-quota = 200000
 lock-lease = 5s
+background-refresh = 0
+trust-mirror = yes
 )", "t.ini");
   ASSERT_TRUE(c.ok()) << c.status().message();
   const ZoneConfig& z = c->zones[0];
@@ -155,6 +157,8 @@ lock-lease = 5s
   EXPECT_EQ(s.soa_timers, SoaTimersPolicy::kPrimary);
   EXPECT_EQ(z.record_set_quota, 200000u);
   EXPECT_EQ(z.lock_lease_ms, 5000);
+  EXPECT_EQ(z.background_refresh_ms, 0);
+  EXPECT_TRUE(z.trust_mirror);
   auto n = parse("[zone example.org]\nmode = secondary\nprimary = 192.0.2.1\nallow-notify = 198.51.100.0/24, 2001:db8::/64\n", "t.ini");
   ASSERT_TRUE(n.ok()) << n.status().message();
   ASSERT_EQ(n->zones[0].secondary.allow_notify.size(), 2u) << "explicit allow-notify replaces the default";
@@ -249,6 +253,9 @@ struct Bad {
 };
 
 const Bad kBad[] = {
+    {"[zone example.com]\nbackground-refresh = 500ms\n",
+     "t.ini:2: background-refresh: must be 0 (off) or between 1s and 1w"},
+    {"[zone example.com]\ntrust-mirror = maybe\n", "t.ini:2: trust-mirror: \"maybe\" is not yes or no"},
     {"[srever]\n", "t.ini:1: unknown section [srever] (server, aws, key NAME, zone NAME)"},
     {"[server]\nlistn = 1.2.3.4:53\n", "t.ini:2: unknown key \"listn\" in [server]"},
     {"log-level = info\n", "t.ini:1: key \"log-level\" outside a section"},

@@ -380,3 +380,59 @@ TEST(RateLimiter, AdaptationOffOrUnlimitedKeepsTheRate) {
 
 }  // namespace
 }  // namespace r53d::r53
+
+namespace r53d::r53 {
+namespace {
+
+// Background waiters (the mirror's slow re-read) yield to every other waiter, whatever its key.
+TEST(RateLimiter, BackgroundWaitersGoAfterEveryOtherWaiter) {
+  loop::EventBase loop;
+  RateLimiter limiter(loop, {.requests_per_second = 1000, .burst = 1, .background_max_wait_ms = 0});
+  std::vector<std::string> order;
+  limiter.acquire("Z1", [&] { order.push_back("bg1"); }, RateLimiter::Priority::kBackground);
+  limiter.acquire("Z1", [&] { order.push_back("z1"); });
+  limiter.acquire("Z2", [&] { order.push_back("bg2"); }, RateLimiter::Priority::kBackground);
+  limiter.acquire("", [&] {
+    order.push_back("poll");
+    limiter.acquire("Z2", [&] { order.push_back("late"); });  // arrives after the background ones
+  });
+  EXPECT_EQ(limiter.waiting(), 2u) << "background waiters are not counted";
+  EXPECT_EQ(limiter.background_waiting(), 2u);
+  loop.run();
+  EXPECT_EQ(order, (std::vector<std::string>{"z1", "poll", "late", "bg1", "bg2"}));
+  EXPECT_EQ(limiter.stats().background, 2u);
+  EXPECT_EQ(limiter.stats().background_overdue, 0u);
+}
+
+TEST(RateLimiter, CancelledBackgroundWaiterIsSkipped) {
+  loop::EventBase loop;
+  RateLimiter limiter(loop, {.requests_per_second = 1000, .burst = 1});
+  std::vector<int> order;
+  uint64_t t = limiter.acquire("Z1", [&] { order.push_back(1); }, RateLimiter::Priority::kBackground);
+  limiter.acquire("Z1", [&] { order.push_back(2); }, RateLimiter::Priority::kBackground);
+  limiter.cancel(t);
+  loop.run();
+  EXPECT_EQ(order, (std::vector<int>{2}));
+}
+
+// On a saturated limiter a background waiter still goes once it has waited background_max_wait_ms.
+TEST(RateLimiter, OverdueBackgroundWaiterGoesFirst) {
+  FakeClock clock;
+  loop::EventBase loop(clock);
+  RateLimiter limiter(loop, {.requests_per_second = 100, .burst = 1, .margin_ms = 0, .background_max_wait_ms = 25});
+  std::vector<std::string> order;
+  limiter.acquire("Z1", [&] { order.push_back("bg"); }, RateLimiter::Priority::kBackground);
+  for (int i = 0; i < 5; i++) limiter.acquire("Z1", [&, i] { order.push_back("n" + std::to_string(i)); });
+  loop.run_once();  // t0: the full bucket's token goes to n0
+  ASSERT_EQ(order, (std::vector<std::string>{"n0"}));
+  for (int step = 0; step < 6 && order.size() < 6; ++step) {
+    clock.advance_ms(10);
+    loop.run_once();
+  }
+  // n1 at 10 ms, n2 at 20 ms, then the background waiter (waited 30 ms >= 25) before n3.
+  EXPECT_EQ(order, (std::vector<std::string>{"n0", "n1", "n2", "bg", "n3", "n4"}));
+  EXPECT_EQ(limiter.stats().background_overdue, 1u);
+}
+
+}  // namespace
+}  // namespace r53d::r53
