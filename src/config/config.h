@@ -10,7 +10,8 @@
 //   for (const auto& w : cfg->warnings) log::warning("%s", w.c_str());
 //
 // Sections and keys (see man/route53d.ini.5):
-//   [server] listen, key-file, log-level, tcp-timeout, max-tcp-clients, user
+//   [server] listen, key-file, log-level, tcp-timeout, max-tcp-clients, user, log,
+//            syslog-facility, http-listen, http-allow, control-socket, shutdown-grace
 //   [aws]    endpoint, region, profile, requests-per-second, access-key-id, secret-access-key,
 //            session-token, max-attempts, poll-interval-min, poll-interval-max
 //   [key NAME]  algorithm, secret
@@ -58,6 +59,16 @@ struct TsigKey {
   Location where;
 };
 
+// An IPv4 or IPv6 network.
+struct Cidr {
+  bool ipv6 = false;
+  std::array<uint8_t, 16> addr{};  // network byte order; first 4 bytes for IPv4
+  int prefix_len = 0;
+  // addr: 4 or 16 bytes in network order.
+  bool contains(const uint8_t* addr, size_t len) const;
+  std::string str() const;
+};
+
 struct ServerConfig {
   std::vector<ListenAddr> listen;          // default 127.0.0.1:53, [::1]:53
   std::vector<std::string> key_files;      // paths as written
@@ -66,6 +77,14 @@ struct ServerConfig {
   int64_t tcp_timeout_ms = 10000;
   int max_tcp_clients = 100;
   std::string user;  // empty: keep the user we started as
+  // Operations (route53d.ini(5) "[server]"; man route53d(8) "OPERATIONS").
+  bool log_syslog = false;                 // log = syslog (else stderr)
+  int syslog_facility = 3 << 3;            // syslog-facility, as <syslog.h> codes it (LOG_DAEMON)
+  std::string syslog_facility_name = "daemon";
+  std::optional<ListenAddr> http_listen;   // metrics and status over HTTP; unset: off
+  std::vector<Cidr> http_allow;            // who may connect to it (default 127.0.0.0/8, ::1)
+  std::string control_socket = "/run/route53d/route53d.sock";  // "": off
+  int64_t shutdown_grace_ms = 10000;       // SIGTERM: how long change requests in flight may take
 };
 
 struct AwsConfig {
@@ -89,16 +108,6 @@ struct NamePattern {
   std::string name;  // without the "*." for wildcards
   bool wildcard = false;
   bool matches(std::string_view lower_fqdn) const;
-};
-
-// An IPv4 or IPv6 network.
-struct Cidr {
-  bool ipv6 = false;
-  std::array<uint8_t, 16> addr{};  // network byte order; first 4 bytes for IPv4
-  int prefix_len = 0;
-  // addr: 4 or 16 bytes in network order.
-  bool contains(const uint8_t* addr, size_t len) const;
-  std::string str() const;
 };
 
 // One allow-update rule (default deny: an UPDATE needs a rule that covers all of it).

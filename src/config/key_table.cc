@@ -5,6 +5,7 @@
 #include <pwd.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <syslog.h>
 
 #include <algorithm>
 #include <cstring>
@@ -245,6 +246,73 @@ Status set_user(KeyContext& c, std::string_view v) {
   if (u.empty()) return {};
   if (getpwnam(u.c_str()) == nullptr) return bad("no such user \"" + u + "\"");
   c.config.server.user = u;
+  return {};
+}
+
+Status set_log(KeyContext& c, std::string_view v) {
+  std::string t = trim(v);
+  if (t == "stderr") c.config.server.log_syslog = false;
+  else if (t == "syslog") c.config.server.log_syslog = true;
+  else return bad("\"" + t + "\" is not stderr or syslog");
+  return {};
+}
+
+Status set_syslog_facility(KeyContext& c, std::string_view v) {
+  static const std::pair<const char*, int> kFacilities[] = {
+      {"daemon", LOG_DAEMON}, {"user", LOG_USER},     {"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1},
+      {"local2", LOG_LOCAL2}, {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4}, {"local5", LOG_LOCAL5},
+      {"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7}};
+  std::string t = ascii_lower(trim(v));
+  for (const auto& [name, code] : kFacilities) {
+    if (t == name) {
+      c.config.server.syslog_facility = code;
+      c.config.server.syslog_facility_name = name;
+      return {};
+    }
+  }
+  return bad("\"" + t + "\" is not a facility (daemon, user, local0 .. local7)");
+}
+
+Status set_http_listen(KeyContext& c, std::string_view v) {
+  std::string t = trim(v);
+  if (t.empty() || t == "none") {
+    c.config.server.http_listen.reset();
+    return {};
+  }
+  auto a = parse_listen(t);
+  if (!a.ok()) return a.status();
+  a->where = c.where;
+  c.config.server.http_listen = *a;
+  return {};
+}
+
+Status add_http_allow(KeyContext& c, std::string_view v) {
+  for (const std::string& item : split(v, ',')) {
+    if (item.empty()) return bad("empty item in the list");
+    auto cidr = parse_cidr(item);
+    if (!cidr.ok()) return cidr.status();
+    c.config.server.http_allow.push_back(*cidr);
+  }
+  return {};
+}
+
+Status set_control_socket(KeyContext& c, std::string_view v) {
+  std::string p = trim(v);
+  if (p == "none" || p.empty()) {
+    c.config.server.control_socket.clear();
+    return {};
+  }
+  if (p[0] != '/') return bad("\"" + p + "\" is not an absolute path (or none)");
+  if (p.size() > 100) return bad("path longer than 100 bytes (a Unix socket's limit is 107)");
+  c.config.server.control_socket = p;
+  return {};
+}
+
+Status set_shutdown_grace(KeyContext& c, std::string_view v) {
+  auto d = parse_duration_ms(v);
+  if (!d.ok()) return d.status();
+  if (*d > 600000) return bad("must be between 0 and 10m");
+  c.config.server.shutdown_grace_ms = *d;
   return {};
 }
 
@@ -605,6 +673,17 @@ const std::vector<KeyDef>& key_table() {
        set_max_tcp_clients},
       {S::kServer, "user", nullptr, false, false, "drop privileges to this user after binding",
        set_user},
+      {S::kServer, "log", "stderr", false, false, "where log lines go: stderr or syslog", set_log},
+      {S::kServer, "syslog-facility", "daemon", false, false,
+       "with log = syslog: daemon, user, local0 .. local7", set_syslog_facility},
+      {S::kServer, "shutdown-grace", "10s", false, false,
+       "SIGTERM: how long change requests in flight may take to finish", set_shutdown_grace},
+      {S::kServer, "http-listen", nullptr, false, false,
+       "ADDR:PORT of the HTTP endpoint with /metrics and /status (default: off)", set_http_listen},
+      {S::kServer, "http-allow", "127.0.0.1, ::1", true, false,
+       "addresses/networks that may use the HTTP endpoint", add_http_allow},
+      {S::kServer, "control-socket", "/run/route53d/route53d.sock", false, false,
+       "Unix socket of route53d --status and --reload (none: off)", set_control_socket},
       {S::kAws, "endpoint", nullptr, false, false,
        "Route 53 API URL (default: AWS_ENDPOINT_URL_ROUTE_53, AWS_ENDPOINT_URL, the global endpoint)",
        set_endpoint},
@@ -778,6 +857,25 @@ Result<Config> Builder::finish() {
   if (!listen_explicit_) {
     KeyContext ctx{config_, nullptr, nullptr, Location{file_, 0}};
     (void)set_listen(ctx, "127.0.0.1:53, [::1]:53");
+  }
+  // http-allow: the first explicit line replaces the default; the endpoint must not take a DNS
+  // listener's TCP port.
+  bool http_allow_given = false;
+  int server_line = 0;
+  for (const Instance& inst : instances_) {
+    if (inst.section != Section::kServer) continue;
+    server_line = inst.line;
+    if (inst.seen.count("http-allow")) http_allow_given = true;
+  }
+  if (!http_allow_given) {
+    KeyContext ctx{config_, nullptr, nullptr, Location{file_, 0}};
+    (void)add_http_allow(ctx, "127.0.0.1, ::1");
+  }
+  if (const auto& h = config_.server.http_listen) {
+    for (const ListenAddr& l : config_.server.listen)
+      if (l.host == h->host && l.port == h->port)
+        error(h->where.line ? h->where.line : server_line,
+              "http-listen: " + h->str() + " is also a DNS listen address (line " + std::to_string(l.where.line) + ")");
   }
   // Required keys.
   for (const Instance& inst : instances_) {

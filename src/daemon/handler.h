@@ -65,6 +65,11 @@ class Handler {
   // grants from config().allow_update. kInvalidArgument for a rule the grant code refuses (a bad
   // name pattern or type), naming the config line.
   Status add_zone(ManagedZone* zone);
+  // Stops serving the zone at apex (a reload removed or replaced it): from now on its UPDATEs and
+  // NOTIFYs are answered NOTAUTH and its queries REFUSED. UPDATEs already handed to its
+  // committer are answered by it. add_zone() again with the same apex replaces the entry (a
+  // reload that changed grants).
+  void remove_zone(const zone::Name& apex) { zones_.erase(apex); }
 
   // Handles one complete message. `respond` is called at most once (never for requests that get
   // no answer), possibly later (UPDATEs wait for their commit).

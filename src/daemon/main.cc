@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "config/config.h"
+#include "daemon/control_client.h"
 #include "daemon/oneshot.h"
 #include "daemon/options.h"
 #include "daemon/server.h"
@@ -30,6 +31,10 @@ int main(int argc, char** argv) {
   }
   log::set_ident("route53d");
   auto cfg = config::load(opts->config_path);
+  if (!cfg.ok() && (opts->mode == daemon::Mode::kStatus || opts->mode == daemon::Mode::kReload)) {
+    // The running daemon is still reachable; it says itself why it refuses a broken file.
+    return daemon::run_control(opts->config_path, daemon::control_socket_of_file(opts->config_path), *opts);
+  }
   if (!cfg.ok()) {
     std::fprintf(stderr, "%s\n", cfg.status().message().c_str());
     return daemon::kExitConfig;
@@ -48,8 +53,11 @@ int main(int argc, char** argv) {
       return daemon::run_export(*cfg, r53::process_environment(), opts->export_zone, stdout, stderr);
     case daemon::Mode::kSync:
       return daemon::run_sync(*cfg, r53::process_environment(), *opts, stdout, stderr);
+    case daemon::Mode::kStatus:
+    case daemon::Mode::kReload:
+      return daemon::run_control(cfg->path, cfg->server.control_socket, *opts);
     default:
       break;
   }
-  return daemon::run_server(*cfg, r53::process_environment());  // logs cfg->warnings itself
+  return daemon::run_server(std::move(*cfg), r53::process_environment());  // logs cfg->warnings itself
 }

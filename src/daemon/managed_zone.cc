@@ -190,8 +190,11 @@ void ManagedZone::on_accepted(const std::string& change_id, zone::RRset::Ptr soa
   if (change_id.empty() || !services_.poller) return;
   commit::ConfirmedSoa* confirmed = confirmed_.get();
   std::string zname = name();
-  // The watch may outlive nothing: ChangePoller::forget_zone() in stop() drops it.
-  services_.poller->watch(zone_id_, change_id, [confirmed, zname](const r53::ChangeDone& d) {
+  // The watch may outlive the zone (a reload drops a zone whose last change is still PENDING; the
+  // poller is keyed by hosted zone id, which its replacement shares): alive_ says.
+  std::weak_ptr<bool> alive = alive_;
+  services_.poller->watch(zone_id_, change_id, [confirmed, zname, alive](const r53::ChangeDone& d) {
+    if (auto p = alive.lock(); !p || !*p) return;
     if (!d.status.ok()) {
       log::warning("zone %s: change %s: %s", zname.c_str(), r53::bare_id(d.change_id).c_str(),
                    d.status.to_string().c_str());
@@ -429,6 +432,12 @@ void ManagedZone::idle_or_recheck() {
 void ManagedZone::on_expire_check() {
   if (timers_.expired(services_.loop.now_ms()))
     set_freshness(Freshness::kExpired, "no successful refresh for the SOA EXPIRE time");
+}
+
+void ManagedZone::reconfigure(config::ZoneConfig next) {
+  config_ = std::move(next);
+  config_.hosted_zone_id = config_.hosted_zone_id.empty() ? "" : zone_id_;
+  timers_.set_limits(limits_of(config_.secondary));
 }
 
 }  // namespace r53d::daemon

@@ -99,6 +99,11 @@ class ManagedZone {
   void stop();
   bool idle() const { return !committer_ || committer_->idle(); }
 
+  // A reload changed keys of this zone that need no new mirror (daemon/reload.h "updated"):
+  // primaries, allow-notify, transfer-source, timer bounds, max-change-percent, soa-timers,
+  // record-set-quota, allow-update (the handler's). Takes effect at the next check or push.
+  void reconfigure(config::ZoneConfig next);
+
   // A NOTIFY the handler accepted (allowed source, right key) for this secondary zone. `hint` is
   // the serial of the SOA in its answer section, if any (RFC 1996 §3.7: only a hint).
   void notify(std::optional<uint32_t> hint, std::optional<size_t> primary, const std::string& client);
@@ -127,6 +132,8 @@ class ManagedZone {
   };
   const Stats& stats() const { return stats_; }
   const zone::SkipCounts& skips() const { return skips_; }
+  // Secondary zones: when the zone expires without a successful refresh (monotonic ms).
+  std::optional<int64_t> expire_deadline_ms() const { return timers_.expire_deadline_ms(); }
 
  private:
   void set_state(State next, const std::string& why);

@@ -13,6 +13,10 @@ std::string usage_text() {
          "       route53d [-c FILE] --sync ZONE [--dry-run] [--force]\n"
          "                                          transfer a secondary zone (name, ID or all) from its\n"
          "                                          primary, print the plan, apply it (not with --dry-run)\n"
+         "       route53d [-c FILE] --status [--json]  print the running daemon's status (through its\n"
+         "                                          control-socket)\n"
+         "       route53d [-c FILE] --reload        make the running daemon read its configuration again;\n"
+         "                                          says whether it was taken (exit 0) or not (exit 1)\n"
          "       route53d --version | --help\n"
          "\n"
          "  -c, --config FILE  configuration file (default " +
@@ -71,6 +75,12 @@ Result<Options> parse_options(int argc, char** argv) {
       if (!v.ok()) return v.status();
       if (v->empty()) return Status::invalid_argument("--sync needs a ZONE (name, hosted zone ID or all)");
       o.sync_zone = *v;
+    } else if (a == "--status") {
+      R53D_RETURN_IF_ERROR(set_mode(Mode::kStatus, "--status"));
+    } else if (a == "--reload") {
+      R53D_RETURN_IF_ERROR(set_mode(Mode::kReload, "--reload"));
+    } else if (a == "--json") {
+      o.json = true;
     } else if (a == "--dry-run") {
       o.dry_run = true;
     } else if (a == "--force") {
@@ -86,6 +96,7 @@ Result<Options> parse_options(int argc, char** argv) {
       return Status::invalid_argument(a + " takes no value");
     }
   }
+  if (o.json && o.mode != Mode::kStatus) return Status::invalid_argument("--json goes with --status");
   if ((o.dry_run || o.force) && o.mode != Mode::kSync)
     return Status::invalid_argument(std::string(o.dry_run ? "--dry-run" : "--force") + " goes with --sync");
   return o;

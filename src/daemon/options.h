@@ -6,6 +6,8 @@
 //   route53d [-c FILE] --export ZONE       print a hosted zone as an RFC 1035 zone file
 //   route53d [-c FILE] --sync ZONE [--dry-run] [--force]
 //                                          bring a secondary zone to its primary's version once
+//   route53d [-c FILE] --status [--json]   print a running daemon's status (control socket)
+//   route53d [-c FILE] --reload            make a running daemon read its configuration again
 //   route53d --version | --help
 #pragma once
 
@@ -24,7 +26,7 @@ inline constexpr int kExitFailure = 1;  // AWS error, network error, zone not fo
 inline constexpr int kExitConfig = 2;   // bad configuration or command line
 inline constexpr int kExitRefused = 3;  // --sync: refused by a safety rule (max-change-percent...)
 
-enum class Mode { kDaemon, kCheck, kListZones, kExport, kSync, kVersion, kHelp };
+enum class Mode { kDaemon, kCheck, kListZones, kExport, kSync, kStatus, kReload, kVersion, kHelp };
 
 struct Options {
   Mode mode = Mode::kDaemon;
@@ -33,6 +35,7 @@ struct Options {
   std::string sync_zone;    // --sync: a zone name, a hosted zone ID, or "all"
   bool dry_run = false;     // --sync --dry-run: print the plan, change nothing
   bool force = false;       // --sync --force: push past max-change-percent
+  bool json = false;        // --status --json: the JSON of GET /status
 };
 
 // Parses argv. Errors: kInvalidArgument with a one-line reason ("--export needs a ZONE").

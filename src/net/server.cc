@@ -112,6 +112,7 @@ class Core : public std::enable_shared_from_this<Core> {
   Status open();
   std::vector<SocketAddress> addresses() const;
   void stop_accepting();
+  std::vector<std::string> unread_requests();
   size_t outstanding() const { return outstanding_; }
   ServerStats stats() const {
     ServerStats s = stats_;
@@ -717,6 +718,27 @@ void Core::release(Transport t, size_t socket_index, uint64_t conn_id, const Soc
   c.request_done();
 }
 
+std::vector<std::string> Core::unread_requests() {
+  std::vector<std::string> out;
+  static const char* const kOpcodes[] = {"QUERY", "IQUERY", "STATUS", "3", "NOTIFY", "UPDATE"};
+  for (auto& s : udp_) {
+    if (s.fd < 0) continue;
+    for (size_t i = 0; i < 100000; ++i) {
+      SocketAddress client;
+      client.len = sizeof client.storage;
+      ssize_t n = ::recvfrom(s.fd, udp_buf_.data(), udp_buf_.size(), MSG_DONTWAIT, client.sa(), &client.len);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) break;
+      if (n < 12 || (udp_buf_[2] & 0x80) != 0) continue;  // not a request
+      unsigned id = (static_cast<unsigned>(udp_buf_[0]) << 8) | udp_buf_[1];
+      unsigned opcode = (udp_buf_[2] >> 3) & 0x0f;
+      out.push_back("client " + client.client_string() + " id " + std::to_string(id) + " opcode " +
+                    (opcode < 6 ? kOpcodes[opcode] : std::to_string(opcode)));
+    }
+  }
+  return out;
+}
+
 void Core::stop_accepting() {
   accepting_ = false;
   update_accepting();
@@ -790,6 +812,7 @@ Server::~Server() = default;
 
 std::vector<SocketAddress> Server::addresses() const { return core_->addresses(); }
 void Server::stop_accepting() { core_->stop_accepting(); }
+std::vector<std::string> Server::unread_requests() { return core_->unread_requests(); }
 size_t Server::outstanding() const { return core_->outstanding(); }
 ServerStats Server::stats() const { return core_->stats(); }
 

@@ -158,6 +158,10 @@ class Server {
   // Shutdown step: stop reading UDP, close TCP listeners, stop reading from connections. Replies
   // to outstanding requests are still sent.
   void stop_accepting();
+  // After stop_accepting(): reads (and drops) the UDP requests still queued in the sockets, which
+  // will never be answered, and describes each ("client 192.0.2.1#5300 id 4711 opcode UPDATE")
+  // so that the daemon can log who got no answer. TCP connections are not read.
+  std::vector<std::string> unread_requests();
   // Requests handed to the Handler and not yet answered or dropped.
   size_t outstanding() const;
   ServerStats stats() const;

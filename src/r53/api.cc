@@ -149,6 +149,7 @@ void Route53Client::on_token(uint64_t op_id, Credentials creds) {
   Call* call = it->second.call.get();
   call->ticket = 0;
   call->granted_ms = loop_.clock().mono_ms();
+  call->sent_ms = call->granted_ms;
   it->second.requests++;
   stats_.requests++;
   // Sign with the time of sending, not the loop's cached time: a retry gets a new date.
@@ -167,10 +168,13 @@ void Route53Client::on_response(uint64_t op_id, Result<HttpResponse> r) {
   // or curl re-sending it by itself after a reused connection died unanswered.
   if (!r.ok() || r->status >= 500 || r->sends > 1) ops_[op_id].unanswered = true;
   if (!r.ok()) {
+    count_attempt(*call, "network");
     retry_or_fail(op_id, r.status(), std::nullopt);
     return;
   }
   if (is_2xx(r->status)) {
+    count_attempt(*call, "ok");
+    metrics_.last_success_ms = loop_.clock().mono_ms();
     // Success: hand the response to the operation's continuation.
     auto& op = ops_[op_id];
     std::unique_ptr<Call> done_call = std::move(op.call);
@@ -181,6 +185,9 @@ void Route53Client::on_response(uint64_t op_id, Result<HttpResponse> r) {
     return;
   }
   ApiError err = parse_error_response(r->status, r->body, r->header("x-amzn-RequestId"));
+  count_attempt(*call, is_throttling_code(err.code) || err.http_status == 429 || err.code == "PriorRequestNotComplete"
+                           ? "throttled"
+                           : err.http_status >= 500 ? "5xx" : "rejected");
   if (is_throttling_code(err.code) || err.http_status == 429) {
     stats_.throttled++;
     // The account's bucket is empty: ours should be too, and our rate lower.
@@ -416,6 +423,10 @@ uint64_t Route53Client::change_rrsets(const std::string& zone_id, const ChangeBa
                                       Callback<ChangeInfo> cb) {
   uint64_t op = new_op();
   std::string zone = bare_id(zone_id);
+  size_t records = 0;
+  for (const Change& c : batch.changes) records += std::max<size_t>(1, c.rrset.values.size());
+  auto [h, fresh] = metrics_.batch_records.try_emplace(zone, batch_records_bounds());
+  h->second.observe(static_cast<double>(records));
   start_call(op, "POST", "/hostedzone/" + zone + "/rrset/", {}, build_change_batch_request(batch),
              zone, [this, op, cb](Result<HttpResponse> r, std::optional<ApiError> err, int attempts) {
                if (!r.ok()) return deliver<ChangeInfo>(op, cb, r.status(), std::move(err), attempts);
@@ -435,6 +446,33 @@ uint64_t Route53Client::get_change(const std::string& change_id, Callback<Change
                                    std::nullopt, attempts);
              });
   return op;
+}
+
+// ---- metrics ----
+
+std::string Route53Client::operation_name(const std::string& method, const std::string& path) {
+  if (path.rfind("/change/", 0) == 0) return "GetChange";
+  if (path == "/hostedzonesbyname") return "ListHostedZonesByName";
+  if (path == "/hostedzone") return "ListHostedZones";
+  if (path.rfind("/hostedzone/", 0) == 0) {
+    if (path.find("/rrset") == std::string::npos) return "GetHostedZone";
+    return method == "POST" ? "ChangeResourceRecordSets" : "ListResourceRecordSets";
+  }
+  return method + " " + path;
+}
+
+void Route53Client::count_attempt(const Call& call, const char* outcome) {
+  std::string op = operation_name(call.method, call.path);
+  ++metrics_.attempts[{op, outcome}];
+  auto [h, fresh] = metrics_.latency_s.try_emplace(op, latency_bounds_s());
+  h->second.observe(static_cast<double>(std::max<int64_t>(0, loop_.clock().mono_ms() - call.sent_ms)) / 1000.0);
+}
+
+void Route53Client::set_max_attempts(int n) {
+  BackoffOptions o = backoff_.options();
+  o.max_attempts = std::max(1, n);
+  options_.backoff = o;
+  backoff_.set_options(o);
 }
 
 }  // namespace r53d::r53

@@ -51,6 +51,7 @@
 #include "r53/rate_limit.h"
 #include "r53/sigv4.h"
 #include "util/clock.h"
+#include "util/histogram.h"
 #include "util/status.h"
 
 namespace r53d::r53 {
@@ -143,6 +144,23 @@ class Route53Client {
   };
   const Stats& stats() const { return stats_; }
 
+  // What the metrics endpoint shows: every HTTP attempt by operation ("ChangeResourceRecordSets",
+  // "GetChange", ...) and outcome ("ok", "throttled" (Throttling, 429, PriorRequestNotComplete),
+  // "5xx", "network" (no HTTP answer: refused, reset, timeout), "rejected" (any other 4xx)), the
+  // latency of each attempt from its send to its answer, the records of each change request sent
+  // (by bare zone id), and when Route 53 last answered 2xx.
+  struct RequestMetrics {
+    std::map<std::pair<std::string, std::string>, uint64_t> attempts;  // (operation, outcome)
+    std::map<std::string, Histogram> latency_s;                        // by operation
+    std::map<std::string, Histogram> batch_records;                    // by bare zone id
+    int64_t last_success_ms = 0;                                       // loop clock (monotonic); 0: never
+  };
+  const RequestMetrics& metrics() const { return metrics_; }
+  // The attempts per request from now on (a reload of `[aws] max-attempts`); n >= 1.
+  void set_max_attempts(int n);
+  // "ListResourceRecordSets" for GET /hostedzone/Z/rrset, ...; the method and path as sent.
+  static std::string operation_name(const std::string& method, const std::string& path);
+
   // The signed HTTP request for one attempt (exposed for tests).
   static HttpRequest build_http_request(const Endpoint& ep, const Credentials& creds,
                                         int64_t wall_ms, const std::string& method,
@@ -162,6 +180,7 @@ class Route53Client {
     int attempts = 0;
     uint64_t ticket = 0;   // limiter ticket while waiting for a token
     int64_t granted_ms = 0;  // loop clock (monotonic) when the last attempt got its token
+    int64_t sent_ms = 0;     // monotonic clock when the last attempt went out
     uint64_t http_id = 0;  // while in flight
     std::unique_ptr<loop::Timer> backoff;
     // Final outcome of this request: the 2xx response, or the failure.
@@ -216,6 +235,9 @@ class Route53Client {
   std::map<uint64_t, Op> ops_;
   std::shared_ptr<bool> alive_;  // callbacks from the credential provider check it
   Stats stats_;
+  RequestMetrics metrics_;
+  // Counts one finished attempt of `call` (see RequestMetrics).
+  void count_attempt(const Call& call, const char* outcome);
 };
 
 }  // namespace r53d::r53

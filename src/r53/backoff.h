@@ -36,6 +36,7 @@ class Backoff {
   // The upper bound of delay_ms(retry): min(cap, base * 2^(retry-1)).
   int64_t ceiling_ms(int retry) const;
   const BackoffOptions& options() const { return options_; }
+  void set_options(BackoffOptions options) { options_ = options; }
 
  private:
   BackoffOptions options_;

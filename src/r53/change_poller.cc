@@ -116,6 +116,10 @@ void ChangePoller::settle(const std::string& key, const Status& status) {
               static_cast<long long>(now - done.back().since_ms),
               n > 1 ? (", and " + std::to_string(n - 1) + " older change(s) with it").c_str() : "");
   }
+  if (status.ok()) {
+    auto [h, fresh] = insync_s_.try_emplace(key, insync_bounds_s());
+    for (const auto& w : done) h->second.observe(static_cast<double>(now - w.since_ms) / 1000.0);
+  }
   for (auto& w : done) {
     ChangeDone d;
     d.zone_id = zone_id;
@@ -126,6 +130,11 @@ void ChangePoller::settle(const std::string& key, const Status& status) {
     d.superseded = &w != &done.back();
     w.cb(d);
   }
+}
+
+void ChangePoller::set_options(ChangePollerOptions options) {
+  options_ = options;
+  for (auto& [key, z] : zones_) z.schedule.set_options(options);
 }
 
 }  // namespace r53d::r53

@@ -34,6 +34,7 @@
 #include "loop/timer.h"
 #include "r53/api.h"
 #include "r53/poll_schedule.h"
+#include "util/histogram.h"
 #include "util/status.h"
 
 namespace r53d::r53 {
@@ -68,6 +69,10 @@ class ChangePoller {
   // Zones with a change waiting.
   size_t zones_watched() const;
   uint64_t polls() const { return polls_; }  // GetChange calls made
+  // Seconds from watch() to INSYNC of every change seen INSYNC, by bare zone id (metrics).
+  const std::map<std::string, Histogram>& insync_seconds() const { return insync_s_; }
+  // New intervals (a reload of `[aws] poll-interval-*`), for every zone's next schedule.
+  void set_options(ChangePollerOptions options);
 
  private:
   struct Waiter {
@@ -100,6 +105,7 @@ class ChangePoller {
   ChangePollerOptions options_;
   std::map<std::string, Zone> zones_;  // by bare zone id; idle zones stay (kIdle)
   uint64_t polls_ = 0;
+  std::map<std::string, Histogram> insync_s_;
 };
 
 }  // namespace r53d::r53

@@ -49,6 +49,8 @@ class PollSchedule {
 
   // zone: for log lines only.
   PollSchedule(std::string zone, PollOptions options) : zone_(std::move(zone)), options_(options) {}
+  // New intervals from the next poll scheduled on (the one already due keeps its time).
+  void set_options(PollOptions options) { options_ = options; }
 
   // A change was accepted at now_ms, after every change counted before. An idle zone pins it,
   // due first_poll_ms later; otherwise it waits its turn (the pinned change and its schedule

@@ -146,6 +146,20 @@ void RateLimiter::apply_rate(int64_t now_ms, bool lowered) {
   }
 }
 
+void RateLimiter::set_rate(double requests_per_second, double min_requests_per_second) {
+  int64_t now = loop_.clock().mono_ms();
+  options_.requests_per_second = requests_per_second;
+  options_.adapt.min_requests_per_second = min_requests_per_second;
+  adaptive_.reset();
+  if (requests_per_second > 0 && options_.adapt.enabled) adaptive_.emplace(requests_per_second, options_.adapt, now);
+  bucket_.set_rate(requests_per_second, now - options_.margin_ms);
+  log::notice("route53: request rate set to %s/s (at least %s/s while throttled)", rate_text(requests_per_second).c_str(),
+              rate_text(min_requests_per_second).c_str());
+  if (!timer_.pending()) timer_.start_once(0);  // waiters may be due earlier now
+}
+
+double RateLimiter::tokens() { return bucket_.tokens(loop_.clock().mono_ms() - options_.margin_ms); }
+
 double RateLimiter::rate_per_s() {
   if (!adaptive_) return options_.requests_per_second > 0 ? options_.requests_per_second : 0;
   adapt(loop_.clock().mono_ms());

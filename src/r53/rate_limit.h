@@ -160,6 +160,13 @@ class RateLimiter {
   // (the group commit's re-read and the change request after it); nothing is reserved.
   int64_t delay_ms(int tokens);
 
+  // A new configured rate (a reload of `[aws] requests-per-second` / `min-requests-per-second`),
+  // in force at once: tokens earned so far are kept, the adaptation starts again from it. <= 0:
+  // unlimited.
+  void set_rate(double requests_per_second, double min_requests_per_second);
+  // Tokens in the bucket now (the metrics endpoint).
+  double tokens();
+
   // Normal waiters queued (background ones are not counted: they go last).
   size_t waiting() const { return waiting_; }
   size_t background_waiting() const { return background_.size(); }

@@ -1,7 +1,9 @@
-// Logging to stderr: one write(2) per line so lines from one process never interleave.
+// Logging: one write(2) per line to stderr so lines from one process never interleave, or one
+// syslog(3) call per line.
 #include "util/log.h"
 
 #include <sys/time.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -13,6 +15,18 @@ namespace {
 Level g_level = Level::kInfo;
 std::string g_ident;
 bool g_timestamps = true;
+bool g_syslog = false;
+
+int priority_of(Level l) {
+  switch (l) {
+    case Level::kDebug: return LOG_DEBUG;
+    case Level::kInfo: return LOG_INFO;
+    case Level::kNotice: return LOG_NOTICE;
+    case Level::kWarning: return LOG_WARNING;
+    case Level::kError: return LOG_ERR;
+  }
+  return LOG_INFO;
+}
 
 const char* level_name(Level l) {
   switch (l) {
@@ -31,10 +45,31 @@ Level level() { return g_level; }
 void set_ident(const char* ident) { g_ident = ident ? ident : ""; }
 void set_timestamps(bool on) { g_timestamps = on; }
 
+void use_syslog(int facility) {
+  closelog();
+  // openlog keeps the pointer: g_ident lives as long as the process (set_ident before this).
+  openlog(g_ident.empty() ? nullptr : g_ident.c_str(), LOG_PID | LOG_NDELAY, facility);
+  g_syslog = true;
+}
+
+void use_stderr() {
+  if (g_syslog) closelog();
+  g_syslog = false;
+}
+
+bool using_syslog() { return g_syslog; }
+
 void vlogf(Level l, const char* fmt, va_list ap) {
   if (l < g_level) return;
   char buf[4096];
   size_t n = 0;
+  if (g_syslog) {
+    // syslog adds the time, the ident and the pid; the level word stays, so lines read alike.
+    n = static_cast<size_t>(snprintf(buf, sizeof buf, "%s: ", level_name(l)));
+    vsnprintf(buf + n, sizeof buf - n, fmt, ap);
+    syslog(priority_of(l), "%s", buf);
+    return;
+  }
   if (g_timestamps) {
     timeval tv{};
     gettimeofday(&tv, nullptr);

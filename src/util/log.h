@@ -1,4 +1,5 @@
-// Logging to stderr with levels: one line per event, "LEVEL: message".
+// Logging with levels: one line per event, "LEVEL: message", to stderr (default) or to syslog
+// (`[server] log = syslog`, with the configured facility).
 //
 // Never pass a secret (TSIG key, AWS secret) to these functions.
 // Usage: r53d::log::info("zone %s: serial %u confirmed", zone.c_str(), serial);
@@ -16,6 +17,14 @@ Level level();
 void set_ident(const char* ident);
 // Prefix each line with an ISO 8601 UTC timestamp (default on).
 void set_timestamps(bool on);
+
+// From now on every line goes to syslog(3) with this facility (LOG_DAEMON, LOG_LOCAL0, ...) and
+// the ident of set_ident(), at the priority of its level (error -> LOG_ERR ...). Lines that do
+// not fit one datagram are cut as for stderr.
+void use_syslog(int facility);
+// Back to stderr (closes the syslog connection).
+void use_stderr();
+bool using_syslog();
 
 void logf(Level l, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 void vlogf(Level l, const char* fmt, va_list ap);

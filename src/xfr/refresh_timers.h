@@ -92,6 +92,8 @@ class RefreshTimers {
   const SoaTimers& timers() const { return timers_; }  // clamped
   int failures() const { return failures_; }
   const RefreshLimits& limits() const { return limits_; }
+  // New bounds (a configuration reload); they clamp the next SOA timers taken.
+  void set_limits(RefreshLimits limits) { limits_ = limits; }
 
  private:
   RefreshLimits limits_;
