@@ -518,14 +518,15 @@ void Server::check_shutdown() {
       for (auto& z : *list)
         if (z.zone->committer()) z.zone->committer()->abandon_in_flight();
   }
-  // Requests that arrived after reading stopped never get an answer: say who sent them.
-  if (listeners_) {
-    std::vector<std::string> unread = listeners_->unread_requests();
-    for (const auto& u : unread) log::notice("shutdown: no answer to %s (it arrived after reading stopped)", u.c_str());
-    if (!unread.empty()) log::notice("shutdown: %zu request(s) left unanswered", unread.size());
-  }
   // One more short turn so TCP replies just queued are written.
   shutdown_timer_ = std::make_unique<loop::Timer>(loop_, [this] {
+    // Requests that arrived after reading stopped never get an answer: say who sent them (the
+    // last thing before the sockets close, so that as few as possible go unnamed).
+    if (listeners_) {
+      std::vector<std::string> unread = listeners_->unread_requests();
+      for (const auto& u : unread) log::notice("shutdown: no answer to %s (it arrived after reading stopped)", u.c_str());
+      if (!unread.empty()) log::notice("shutdown: %zu request(s) left unanswered", unread.size());
+    }
     log::notice("route53d stopped");
     loop_.stop();
   });
