@@ -6,7 +6,8 @@ set -eu
 PACKAGES="
   build-essential g++ make autoconf automake pkg-config
   libevent-dev libldns-dev libcurl4-openssl-dev libssl-dev rapidjson-dev
-  libgtest-dev libgmock-dev libpugixml-dev libinih-dev
+  libgtest-dev libgmock-dev libpugixml-dev libinih-dev libsystemd-dev
+  dpkg-dev debhelper lintian fakeroot python3-prometheus-client
   bind9 bind9-dnsutils bind9-utils knot-dnsutils knot-dnssecutils ldnsutils dnsperf
   awscli python3 python3-boto3 python3-botocore python3-dnspython
   curl procps iproute2 ca-certificates
