@@ -2,11 +2,13 @@
 // syslog(3) call per line.
 #include "util/log.h"
 
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <string>
 
@@ -16,6 +18,21 @@ Level g_level = Level::kInfo;
 std::string g_ident;
 bool g_timestamps = true;
 bool g_syslog = false;
+
+// Standard error is systemd's journal (JOURNAL_STREAM names its device and inode): each line
+// then starts with its priority, "<3>" for errors (sd-daemon(3)), so that the journal keeps the
+// level, and without the time, which the journal adds.
+bool stderr_is_journal() {
+  static const bool journal = [] {
+    const char* js = std::getenv("JOURNAL_STREAM");
+    struct stat st {};
+    if (!js || fstat(STDERR_FILENO, &st) != 0) return false;
+    unsigned long long dev = 0, ino = 0;
+    if (std::sscanf(js, "%llu:%llu", &dev, &ino) != 2) return false;
+    return dev == static_cast<unsigned long long>(st.st_dev) && ino == static_cast<unsigned long long>(st.st_ino);
+  }();
+  return journal;
+}
 
 int priority_of(Level l) {
   switch (l) {
@@ -70,7 +87,9 @@ void vlogf(Level l, const char* fmt, va_list ap) {
     syslog(priority_of(l), "%s", buf);
     return;
   }
-  if (g_timestamps) {
+  bool journal = stderr_is_journal();
+  if (journal) n += static_cast<size_t>(snprintf(buf, sizeof buf, "<%d>", priority_of(l)));
+  if (g_timestamps && !journal) {
     timeval tv{};
     gettimeofday(&tv, nullptr);
     tm t{};
