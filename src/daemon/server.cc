@@ -38,6 +38,25 @@ namespace {
 
 constexpr unsigned kOpcodeUpdate = 5;
 
+// The address of sa in network order (IPv4-mapped IPv6 as IPv4) into addr; false for a family
+// other than AF_INET/AF_INET6.
+bool address_bytes(const sockaddr* sa, std::array<uint8_t, 16>& addr, bool& ipv6) {
+  ipv6 = false;
+  if (sa->sa_family == AF_INET6) {
+    const auto* s6 = reinterpret_cast<const sockaddr_in6*>(sa);
+    if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+      std::memcpy(addr.data(), s6->sin6_addr.s6_addr + 12, 4);
+    } else {
+      ipv6 = true;
+      std::memcpy(addr.data(), s6->sin6_addr.s6_addr, 16);
+    }
+    return true;
+  }
+  if (sa->sa_family != AF_INET) return false;
+  std::memcpy(addr.data(), &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, 4);
+  return true;
+}
+
 // net::Handler -> daemon::Handler: the client's address for grants and logs, the Responder
 // (move-only) behind a copyable callback, and the reply counted for /metrics.
 class Gateway final : public net::Handler {
@@ -48,17 +67,7 @@ class Gateway final : public net::Handler {
     Client c;
     c.tcp = req.transport == net::Transport::kTcp;
     c.text = req.client.client_string();
-    if (req.client.family() == AF_INET6) {
-      const auto* s6 = reinterpret_cast<const sockaddr_in6*>(req.client.sa());
-      if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
-        std::memcpy(c.addr.data(), s6->sin6_addr.s6_addr + 12, 4);
-      } else {
-        c.ipv6 = true;
-        std::memcpy(c.addr.data(), s6->sin6_addr.s6_addr, 16);
-      }
-    } else {
-      std::memcpy(c.addr.data(), &reinterpret_cast<const sockaddr_in*>(req.client.sa())->sin_addr, 4);
-    }
+    address_bytes(req.client.sa(), c.addr, c.ipv6);
     if (c.tcp) c.text += " (tcp " + std::to_string(req.connection_id) + ")";
     unsigned opcode = (req.wire[2] >> 3) & 0x0f;
     std::string zone;
@@ -83,19 +92,7 @@ class Gateway final : public net::Handler {
 bool allowed_by(const std::vector<config::Cidr>& nets, const sockaddr* sa) {
   std::array<uint8_t, 16> a{};
   bool v6 = false;
-  if (sa->sa_family == AF_INET6) {
-    const auto* s6 = reinterpret_cast<const sockaddr_in6*>(sa);
-    if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
-      std::memcpy(a.data(), s6->sin6_addr.s6_addr + 12, 4);
-    } else {
-      v6 = true;
-      std::memcpy(a.data(), s6->sin6_addr.s6_addr, 16);
-    }
-  } else if (sa->sa_family == AF_INET) {
-    std::memcpy(a.data(), &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, 4);
-  } else {
-    return false;
-  }
+  if (!address_bytes(sa, a, v6)) return false;
   for (const auto& n : nets)
     if (n.contains(a.data(), v6 ? 16 : 4)) return true;
   return false;

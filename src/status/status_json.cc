@@ -55,6 +55,19 @@ void counts(W& w, const char* key, const std::map<std::string, uint64_t>& m) {
   w.EndObject();
 }
 
+// {"FIRST<sep>SECOND": N, ...} from counts by label pair.
+template <class W>
+void pair_counts(W& w, const char* key, const std::map<LabelPair, uint64_t>& m, const char* sep) {
+  w.Key(key);
+  w.StartObject();
+  for (const auto& [k, v] : m) {
+    std::string name = k.first + sep + k.second;
+    w.Key(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
+    w.Uint64(v);
+  }
+  w.EndObject();
+}
+
 // {"count": N, "sum": S, "mean": S/N}: enough for a person; the buckets are in /metrics.
 template <class W>
 void summary(W& w, const char* key, const Histogram& h) {
@@ -103,14 +116,7 @@ void zone(W& w, const ZoneSnapshot& z) {
     str(w, "freshness", z.freshness);
     u64(w, "notifies", z.notifies);
     u64(w, "checks", z.checks);
-    w.Key("transfers");
-    w.StartObject();
-    for (const auto& [k, v] : z.transfers) {
-      std::string key = k.first + "_" + k.second;
-      w.Key(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
-      w.Uint64(v);
-    }
-    w.EndObject();
+    pair_counts(w, "transfers", z.transfers, "_");
     u64(w, "records_transferred", z.records_transferred);
     u64(w, "pushes", z.pushes);
     u64(w, "push_failures", z.push_failures);
@@ -142,14 +148,7 @@ void write_all(W& w, const Snapshot& s) {
 
   w.Key("dns");
   w.StartObject();
-  w.Key("replies");
-  w.StartObject();
-  for (const auto& [k, v] : s.dns.messages) {
-    std::string key = k.first + " " + k.second;
-    w.Key(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
-    w.Uint64(v);
-  }
-  w.EndObject();
+  pair_counts(w, "replies", s.dns.messages, " ");
   u64(w, "dropped", s.dns.dropped);
   u64(w, "tcp_open", s.dns.tcp_open);
   w.EndObject();
@@ -158,14 +157,7 @@ void write_all(W& w, const Snapshot& s) {
   w.Key("route53");
   w.StartObject();
   str(w, "endpoint", r.endpoint);
-  w.Key("requests");
-  w.StartObject();
-  for (const auto& [k, v] : r.requests) {
-    std::string key = k.first + " " + k.second;
-    w.Key(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
-    w.Uint64(v);
-  }
-  w.EndObject();
+  pair_counts(w, "requests", r.requests, " ");
   u64(w, "retries", r.retries);
   opt(w, "seconds_since_success", r.seconds_since_success);
   w.Key("rate_limiter");

@@ -8,6 +8,7 @@
 // Pure bookkeeping: no clock, no locking (the daemon has one thread).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 #include <vector>
