@@ -422,6 +422,7 @@ std::string Server::reload(const char* how) {
     if (!fresh && !replace.count(zc.name)) {
       if (std::count(d.zones_updated.begin(), d.zones_updated.end(), zc.name)) {
         Zone* z = find(zc.name);
+        if (!z) continue;
         z->zone->reconfigure(zc);
         if (Status s = handler_->add_zone(z->zone.get()); !s.ok()) log::error("reload: %s", s.message().c_str());
       }
