@@ -6,6 +6,7 @@
 #include <pwd.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -68,7 +69,8 @@ int handler_cb(void* user, const char* section, const char* name, const char* va
 bool file_is_private(const std::string& path, std::string* why) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) return true;
-  if ((st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
+  // Readable by the daemon's own group is the packaged setup (root:route53d 0640, route53d(8)).
+  if ((st.st_mode & S_IROTH) != 0 || ((st.st_mode & S_IRGRP) != 0 && st.st_gid != getegid())) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
     *why = mode;

@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -933,7 +934,9 @@ Result<Config> Builder::finish() {
       errors_.emplace_back(line, keys.status().message());
       continue;
     }
-    if ((st.st_mode & (S_IRGRP | S_IROTH)) != 0 && !keys->empty()) {
+    // Readable by the daemon's own group is the packaged setup (root:route53d 0640).
+    bool shared = (st.st_mode & S_IROTH) != 0 || ((st.st_mode & S_IRGRP) != 0 && st.st_gid != getegid());
+    if (shared && !keys->empty()) {
       char mode[8];
       std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
       config_.warnings.push_back(p + ": holds TSIG secrets but is readable by group or others (mode " +

@@ -1,7 +1,12 @@
 // The [server] keys of operations: log, syslog-facility, shutdown-grace, http-listen,
 // http-allow, control-socket (key_table.cc), each valid and invalid, with FILE:LINE.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <syslog.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
 
 #include "config/config.h"
 
@@ -62,6 +67,25 @@ TEST(ServerKeys, HttpListenMayNotTakeADnsListenAddress) {
   EXPECT_NE(r.status().message().find("t.ini:3: http-listen: 127.0.0.1:9153 is also a DNS listen address (line 2)"),
             std::string::npos)
       << r.status().message();
+}
+
+// The packaged setup: the configuration root:route53d 0640, the daemon running as route53d.
+TEST(ServerKeys, SecretsReadableByTheDaemonsOwnGroupAreNotWarnedAbout) {
+  char tmpl[] = "/tmp/r53d-grp-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  std::string path = std::string(tmpl) + "/r.ini";
+  std::ofstream(path) << "[aws]\naccess-key-id = AKIDEXAMPLE12345\nsecret-access-key = abc\n";
+  ASSERT_EQ(chown(path.c_str(), static_cast<uid_t>(-1), getegid()), 0);
+  chmod(path.c_str(), 0640);
+  auto own = load(path);
+  ASSERT_TRUE(own.ok());
+  EXPECT_TRUE(own->warnings.empty()) << own->warnings.front();
+  chmod(path.c_str(), 0604);  // readable by others: still warned about
+  auto open = load(path);
+  ASSERT_TRUE(open.ok());
+  EXPECT_EQ(open->warnings.size(), 1u);
+  unlink(path.c_str());
+  rmdir(tmpl);
 }
 
 }  // namespace
