@@ -7,7 +7,7 @@ PACKAGES="
   build-essential g++ make autoconf automake pkg-config
   libevent-dev libldns-dev libcurl4-openssl-dev libssl-dev rapidjson-dev
   libgtest-dev libgmock-dev libpugixml-dev libinih-dev
-  bind9 bind9-dnsutils bind9-utils knot-dnsutils knot-dnssecutils ldnsutils dnsperf
+  bind9 bind9-dnsutils bind9-utils nsd knot-dnsutils knot-dnssecutils ldnsutils dnsperf
   awscli python3 python3-boto3 python3-botocore python3-dnspython
   curl procps iproute2 ca-certificates
 "
@@ -31,8 +31,10 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
-# named is started by the tests themselves, never as a system service.
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet named 2>/dev/null; then
-  $SUDO systemctl stop named || true
-fi
+# named and nsd are started by the tests themselves, never as system services.
+for svc in named nsd; do
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet $svc 2>/dev/null; then
+    $SUDO systemctl stop $svc || true
+  fi
+done
 echo "setup-deps: done"
