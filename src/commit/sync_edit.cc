@@ -145,7 +145,7 @@ EditResult SyncEdit::apply(zone::WorkingCopy& wc) {
   size_t plain_primary = p.rrset_count();
   const auto* apex_ns = p.find(m.apex(), LDNS_RR_TYPE_NS);
   if (apex_ns) --plain_primary;
-  if (plain_primary == 0 && rep.deletes > 0 && !scope_) {
+  if (plain_primary == 0 && rep.deletes > 0) {
     return refuse(LDNS_RCODE_REFUSED,
                   "the primary's zone has no records besides its SOA and NS: not taken as \"delete everything\" "
                   "(" + std::to_string(rep.deletes) + " of " + std::to_string(rep.route53_sets) +

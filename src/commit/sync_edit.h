@@ -15,7 +15,7 @@
 //  - a change that deletes or changes more than max_change_percent of the zone's record sets
 //    (zones of more than 10; not with force);
 //  - a primary zone with nothing besides its SOA and apex NS while Route 53 holds more: never
-//    taken as "delete everything", not even with force;
+//    taken as "delete everything", not even with force, whatever the scope (AXFR or IXFR);
 //  - a result larger than the hosted zone's record-set quota.
 // And it does nothing (rcode SERVFAIL, report->route53_newer) when Route 53 already holds a newer
 // serial than the primary's (another writer pushed a later version): the caller checks again.

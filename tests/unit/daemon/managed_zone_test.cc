@@ -330,6 +330,33 @@ TEST_F(ManagedZoneTest, PrimaryWithOnlySoaAndNsIsNeverDeleteEverything) {
   EXPECT_EQ(z.stats().refused_by_safety, 1u);
 }
 
+// The same rule when the emptying comes as an IXFR (a partial scope): the primary's zone is the
+// whole copy, empty but for its SOA and NS, whatever names the difference touched.
+TEST_F(ManagedZoneTest, PrimaryEmptiedByIxfrIsNeverDeleteEverything) {
+  ManagedZone& z = zone(100);
+  settle();
+  answer(full(101, primary_zone()));
+  z.notify(std::nullopt, 0, "192.0.2.53#53");
+  settle();
+  RefreshResult r;
+  r.kind = RefreshResult::Kind::kIncremental;
+  r.primary_serial = 102;
+  r.how = "IXFR";
+  RefreshResult::Delta d;
+  d.old_soa = soa_rr(101);
+  d.new_soa = soa_rr(102);
+  std::vector<std::string> all = primary_zone();
+  all.erase(all.begin());  // the apex NS stays
+  d.deleted = rr_list(all);
+  d.added = rr_list({});
+  r.deltas.push_back(std::move(d));
+  size_t calls = backend_.calls.size();
+  answer(std::move(r));
+  EXPECT_EQ(backend_.calls.size(), calls) << "nothing pushed";
+  EXPECT_EQ(backend_.values("www.example.com.", "A"), "192.0.2.1 192.0.2.2");
+  EXPECT_EQ(z.stats().refused_by_safety, 1u);
+}
+
 TEST_F(ManagedZoneTest, FailuresUntilExpireMakeTheZoneExpiredUntilASuccess) {
   ManagedZone& z = zone();
   settle();
