@@ -61,6 +61,14 @@ EditResult SyncEdit::apply(zone::WorkingCopy& wc) {
                           ", newer than the primary's " + std::to_string(p.serial()),
                       false};
   }
+  if (scope_ && options_.scope_base_serial && cur_soa.soa_serial() != *options_.scope_base_serial) {
+    // The names changed since the base version are not all that differs from what Route 53 holds.
+    rep.scope_stale = true;
+    return EditResult{LDNS_RCODE_SERVFAIL,
+                      "Route 53 holds serial " + std::to_string(cur_soa.soa_serial()) + ", not the " +
+                          std::to_string(*options_.scope_base_serial) + " the difference starts from",
+                      false};
+  }
   zone::WorkingCopy::Mark mark = wc.mark();
   auto refuse = [&](ldns_pkt_rcode rcode, const std::string& why) {
     wc.rollback(mark);

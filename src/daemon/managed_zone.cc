@@ -321,12 +321,14 @@ void ManagedZone::on_refreshed(RefreshResult r) {
     changed.insert(names->begin(), names->end());
   }
   push(primary_, std::vector<zone::Name>(changed.begin(), changed.end()),
-       r.how + " " + std::to_string(from) + " -> " + std::to_string(r.primary_serial) + " from " + primary, pushed);
+       r.how + " " + std::to_string(from) + " -> " + std::to_string(r.primary_serial) + " from " + primary, pushed,
+       from);
 }
 
 void ManagedZone::push(std::shared_ptr<const zone::PrimaryZone> primary, std::optional<std::vector<zone::Name>> scope,
-                       std::string what, uint32_t from_serial) {
+                       std::string what, uint32_t from_serial, std::optional<uint32_t> scope_base) {
   commit::SyncOptions o;
+  if (scope) o.scope_base_serial = scope_base;
   o.policy.apex_ns_from_primary = config_.secondary.apex_ns == config::ApexNsPolicy::kPrimary;
   o.policy.soa_timers_from_primary = config_.secondary.soa_timers == config::SoaTimersPolicy::kPrimary;
   o.max_change_percent = config_.secondary.max_change_percent;
@@ -348,6 +350,14 @@ void ManagedZone::push(std::shared_ptr<const zone::PrimaryZone> primary, std::op
                        for (const auto& t : report->ttl_lowered_text)
                          log::info("zone %s: records with different TTLs: %s", name().c_str(), t.c_str());
                        if (whole) skips_ = report->skips;  // a partial scope counts only its names
+                       if (report->scope_stale && primary_) {
+                         // Route 53 does not hold the version the IXFR started from (an earlier
+                         // push failed, or another writer pushed): its names are not all that
+                         // differs.
+                         log::notice("zone %s: %s: %s; comparing the whole zone", name().c_str(), what.c_str(),
+                                     a.reason.c_str());
+                         return push(primary_, std::nullopt, what + " (whole zone)", committer_->mirror().serial());
+                       }
                        if (report->route53_newer) {
                          log::notice("zone %s: %s: Route 53 already holds serial %u (another writer pushed a newer "
                                      "version): checking the primary again",
