@@ -363,6 +363,10 @@ void ManagedZone::push(std::shared_ptr<const zone::PrimaryZone> primary, std::op
                                      "version): checking the primary again",
                                      name().c_str(), what.c_str(), report->route53_serial);
                          recheck_ = true;
+                         // Not a failure: with two route53d following the same primary the other
+                         // one is often first. No error line, no retry back-off, freshness as it
+                         // was; the check right after tells what the primary holds now.
+                         if (a.rcode != LDNS_RCODE_NOERROR) return idle_or_recheck();
                        }
                        if (a.rcode == LDNS_RCODE_NOERROR) {
                          ++stats_.pushes;

@@ -15,8 +15,9 @@ make_xfr_key() {
 # start_named NAME ZONEFILE NOTIFY_PORT [extra zone options] -> NPORT, NAMED_PID, NAMED_DIR
 # A primary for example.com from ZONEFILE (copied), dynamic (nsupdate with xfr-key; with
 # NAMED_DYNAMIC=no it is changed by rewriting its file and reload_named instead), journal
-# kept (ixfr-from-differences, IXFR whatever the size of the difference), NOTIFY only to 127.0.0.1#NOTIFY_PORT without delay and signed
-# with xfr-key, transfers only with xfr-key. NAMED_OPTIONS: more lines for the options block.
+# kept (ixfr-from-differences, IXFR whatever the size of the difference), NOTIFY only to
+# 127.0.0.1#NOTIFY_PORT (a list of ports: to each) without delay and signed with xfr-key,
+# transfers only with xfr-key. NAMED_OPTIONS: more lines for the options block.
 start_named() {
   local name=$1 zonefile=$2 notify_port=$3 extra=${4:-} update="allow-update { key xfr-key; };"
   [ "${NAMED_DYNAMIC:-yes}" = no ] && update=""
@@ -48,7 +49,7 @@ zone "example.com" {
   file "example.com.db";
   $update
   allow-transfer { key xfr-key; };
-  also-notify { 127.0.0.1 port $notify_port key xfr-key; };
+  also-notify { $(for p in $notify_port; do echo "127.0.0.1 port $p key xfr-key;"; done) };
   $extra
 };
 CONF

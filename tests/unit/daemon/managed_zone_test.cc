@@ -455,5 +455,26 @@ TEST_F(ManagedZoneTest, ANewerSerialInRoute53IsNotOverwritten) {
   EXPECT_EQ(source_.seen.size(), 2u) << "checks the primary again";
 }
 
+// Another writer ahead of this one (a second route53d that transferred a later version first) is
+// the normal course of high availability, not a failure: no retry back-off, no failure counted,
+// the freshness unchanged; the primary is checked again at once.
+TEST_F(ManagedZoneTest, ANewerSerialInRoute53IsNoFailure) {
+  ManagedZone& z = zone();
+  settle();
+  answer(full(101, primary_zone()));
+  ASSERT_EQ(z.freshness(), ManagedZone::Freshness::kFresh);
+  // The other writer pushed 103; our primary answered 102 (it sent us the transfer a moment before).
+  auto& soa = backend_.store[{"example.com.", "SOA"}];
+  std::string v = soa.values[0];
+  soa.values[0] = v.replace(v.find(" 101 "), 5, " 103 ");
+  z.notify(std::nullopt, 0, "192.0.2.53#53");
+  settle();
+  answer(incremental(101, 102, {}, {"n.example.com. 60 IN A 192.0.2.77"}));
+  EXPECT_EQ(z.stats().push_failures, 0u);
+  EXPECT_EQ(z.freshness(), ManagedZone::Freshness::kFresh);
+  EXPECT_EQ(z.state(), ManagedZone::State::kChecking) << "the primary is checked again at once";
+  EXPECT_EQ(backend_.values("n.example.com.", "A"), "");
+}
+
 }  // namespace
 }  // namespace r53d::daemon
