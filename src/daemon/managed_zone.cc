@@ -297,7 +297,8 @@ void ManagedZone::on_refreshed(RefreshResult r) {
     stats_.records_transferred += pz->record_count() + 1;
     primary_ = std::make_shared<zone::PrimaryZone>(std::move(*pz));
     force_axfr_ = false;
-    return push(primary_, std::nullopt, r.how + " serial " + std::to_string(r.primary_serial) + " from " + primary,
+    // The transfer's serial, not the SOA query's: the zone may have changed in between.
+    return push(primary_, std::nullopt, r.how + " serial " + std::to_string(primary_->serial()) + " from " + primary,
                 pushed);
   }
   // Incremental: every difference sequence applies to our copy of the primary's zone, or the
@@ -321,7 +322,7 @@ void ManagedZone::on_refreshed(RefreshResult r) {
     changed.insert(names->begin(), names->end());
   }
   push(primary_, std::vector<zone::Name>(changed.begin(), changed.end()),
-       r.how + " " + std::to_string(from) + " -> " + std::to_string(r.primary_serial) + " from " + primary, pushed,
+       r.how + " " + std::to_string(from) + " -> " + std::to_string(primary_->serial()) + " from " + primary, pushed,
        from);
 }
 
