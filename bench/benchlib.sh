@@ -4,7 +4,7 @@
 #
 #   BENCH=soa_bench; . "$(dirname "$0")/benchlib.sh"    # sets TOP SIM R53D TMP PIDS
 #   start_sim NAME ARGS...        -> SIMPORT       (route53-sim --listen 127.0.0.1:0 --quiet ARGS)
-#   launch_r53d NAME BINARY       -> R53D_PID      (runs BINARY -c $TMP/NAME.ini, waits until ready)
+#   launch_r53d NAME BINARY       -> R53D_PID      (runs BINARY -c $TMP/NAME.ini, waits READY_S=60 s until ready)
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SIM=${ROUTE53_SIM:-$TOP/route53-sim}
 R53D=${ROUTE53D:-$TOP/route53d}
@@ -37,6 +37,32 @@ launch_r53d() {
   "$2" -c "$TMP/$1.ini" 2>"$TMP/$1.r53d.log" &
   R53D_PID=$!
   PIDS+=($R53D_PID)
-  for _ in $(seq 1200); do grep -q 'route53d ready' "$TMP/$1.r53d.log" && break; sleep 0.05; done
+  for _ in $(seq $(( ${READY_S:-60} * 20 ))); do grep -q 'route53d ready' "$TMP/$1.r53d.log" && break; sleep 0.05; done
   grep -q 'route53d ready' "$TMP/$1.r53d.log" || die "$2 did not start: $(tail -3 "$TMP/$1.r53d.log")"
+}
+# sim_fill PORT ZONE_ID FIRST LAST TYPE NAME_EXPR VALUE_EXPR: CREATE one record set (TTL 300) for
+# each i in FIRST..LAST, 1,000 per request, straight to route53-sim (start it with --rate 0);
+# NAME_EXPR and VALUE_EXPR are Python expressions of i.
+sim_fill() {
+  /usr/bin/python3 - "$@" <<'PY' || die "filling route53-sim failed"
+import http.client, sys
+from xml.sax.saxutils import escape
+port, zid, first, last, rtype, name_expr, value_expr = sys.argv[1:8]
+first, last = int(first), int(last)
+NS = "https://route53.amazonaws.com/doc/2013-04-01/"
+conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=60)
+for start in range(first, last + 1, 1000):
+    parts = ['<?xml version="1.0" encoding="UTF-8"?><ChangeResourceRecordSetsRequest xmlns="%s">'
+             '<ChangeBatch><Changes>' % NS]
+    for i in range(start, min(last + 1, start + 1000)):
+        parts.append("<Change><Action>CREATE</Action><ResourceRecordSet><Name>%s</Name><Type>%s</Type><TTL>300</TTL>"
+                     "<ResourceRecords><ResourceRecord><Value>%s</Value></ResourceRecord></ResourceRecords>"
+                     "</ResourceRecordSet></Change>" % (escape(eval(name_expr)), rtype, escape(eval(value_expr))))
+    parts.append("</Changes></ChangeBatch></ChangeResourceRecordSetsRequest>")
+    conn.request("POST", "/2013-04-01/hostedzone/%s/rrset/" % zid, "".join(parts).encode())
+    r = conn.getresponse()
+    body = r.read()
+    if r.status != 200:
+        sys.exit("batch at %d: HTTP %d %s" % (start, r.status, body[:300]))
+PY
 }

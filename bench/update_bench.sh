@@ -13,7 +13,13 @@
 # MODE=polling runs only that part.
 #
 #   bench/update_bench.sh [N]            env: CLIENTS=50 OUTSTANDING=2000 SINGLE=40 KEEP=1
-#                                             STREAM=300 STREAM_QPS=20 ROUTE53D_OLD= MODE=all|polling
+#                                             STREAM=300 STREAM_QPS=20 ROUTE53D_OLD= MODE=all|polling PREREQ= TRUST=
+#
+# PREREQ gives every UPDATE a prerequisite (issue 13 item 2: what checking Route 53's actual data
+# costs): nxrrset ("prohibit uN A": the batch's CREATE asserts it, no read), nxdomain ("prohibit
+# uN": a ListResourceRecordSets before the batch), yxrrset ("require pN TXT "pN"": N TXT sets
+# preloaded in route53-sim and named, each asserted by an identical DELETE + CREATE in the batch).
+# TRUST=1 runs route53d with trust-mirror = yes (no read, no assertion).
 #
 # 2,000 outstanding updates keep a full 998-update batch queued behind the one in flight (the
 # group commit needs about 1,000 waiting to fill a batch); 10,000 at once overflow the default
@@ -28,6 +34,8 @@ STREAM=${STREAM:-300}
 STREAM_QPS=${STREAM_QPS:-20}
 OLD=${ROUTE53D_OLD:-}
 MODE=${MODE:-all}
+PREREQ=${PREREQ:-}
+TRUST=${TRUST:-}
 BENCH=update_bench
 . "$(dirname "$0")/benchlib.sh"
 start_r53d() {  # name simport [binary [extra [aws] lines...]] -> PORT
@@ -48,6 +56,7 @@ requests-per-second = 5
 $(for l in "$@"; do echo "$l"; done)
 [zone example.com]
 allow-update = key bench-key
+$([ -n "$TRUST" ] && echo "trust-mirror = yes")
 EOF
   launch_r53d "$name" "$binary"
 }
@@ -90,9 +99,19 @@ command -v dnsperf >/dev/null || die "dnsperf not installed"
 
 tsig-keygen -a hmac-sha256 bench-key >"$TMP/bench.key"; chmod 600 "$TMP/bench.key"
 SECRET=$(sed -n 's/.*secret "\(.*\)";.*/\1/p' "$TMP/bench.key")
-for i in $(seq 1 "$N"); do printf 'example.com\nadd u%d 300 A 192.0.2.%d\nsend\n' "$i" $((i % 250 + 1)); done >"$TMP/updates.txt"
+case "$PREREQ" in
+  "") pre() { :; } ;;
+  nxrrset) pre() { printf 'prohibit u%d A\n' "$1"; } ;;
+  nxdomain) pre() { printf 'prohibit u%d\n' "$1"; } ;;
+  yxrrset) pre() { printf 'require p%d TXT "p%d"\n' "$1" "$1"; } ;;
+  *) die "PREREQ is nxrrset, nxdomain or yxrrset" ;;
+esac
+for i in $(seq 1 "$N"); do
+  p=$(pre "$i")
+  printf 'example.com\n%s%sadd u%d 300 A 192.0.2.%d\nsend\n' "$p" "${p:+$'\n'}" "$i" $((i % 250 + 1))
+done >"$TMP/updates.txt"
 for i in $(seq 1 "$SINGLE"); do printf 'example.com\nadd s%d 300 A 192.0.2.1\nsend\n' "$i"; done >"$TMP/single.txt"
-[ "$MODE" = polling ] || echo "update_bench: $N single-record UPDATEs to distinct names, dnsperf -c $CLIENTS -q $OUTSTANDING, TSIG hmac-sha256"
+[ "$MODE" = polling ] || echo "update_bench: $N single-record UPDATEs to distinct names${PREREQ:+, each with a $PREREQ prerequisite}${TRUST:+, trust-mirror = yes}, dnsperf -c $CLIENTS -q $OUTSTANDING, TSIG hmac-sha256"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
 
 # 4. (Defined here so that MODE=polling can run it alone; runs last.)
@@ -130,8 +149,16 @@ if [ "$MODE" = polling ]; then
   exit 0
 fi
 
-# 1. route53d -> route53-sim --rate 5.
-start_sim sim --credentials "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" --zone example.com=ZBENCH --rate 5 --insync-after 2
+# 1. route53d -> route53-sim --rate 5 (preloaded without a rate limit through a --state file).
+if [ "$PREREQ" = yxrrset ]; then
+  start_sim fill --zone example.com=ZBENCH --rate 0 --max-rrsets-per-zone $((N + 2)) --state "$TMP/sim.state"
+  sim_fill "$SIMPORT" ZBENCH 1 "$N" TXT '"p%d.example.com." % i' '"\"p%d\"" % i'
+  kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null
+fi
+STATE=()
+[ "$PREREQ" = yxrrset ] && STATE=(--state "$TMP/sim.state")
+start_sim sim --credentials "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" --zone example.com=ZBENCH --rate 5 --insync-after 2 \
+  --max-rrsets-per-zone $((N + 2)) "${STATE[@]}"  # N names plus SOA and NS: above the default quota
 start_r53d main "$SIMPORT"
 run_dnsperf r53d "$PORT" "$TMP/updates.txt" "$CLIENTS" "$OUTSTANDING"
 read -r R_QPS R_P50 R_P99 R_OK R_ALL R_OTHER < <(summary r53d)
@@ -165,6 +192,7 @@ cat >"$TMP/named/example.com.zone" <<EOF
 @ IN NS ns1.example.com.
 ns1 IN A 192.0.2.53
 EOF
+[ "$PREREQ" = yxrrset ] && for i in $(seq 1 "$N"); do printf 'p%d IN TXT "p%d"\n' "$i" "$i"; done >>"$TMP/named/example.com.zone"
 cat >"$TMP/named/named.conf" <<EOF
 $(cat "$TMP/bench.key")
 options {
@@ -193,6 +221,8 @@ printf '%-34s %14s %14s %8s\n' "latency p99 (ms)" "$R_P99" "$N_P99" "$(awk -v a=
 printf '%-34s %14s %14s\n' "answered NOERROR / sent" "$R_OK/$R_ALL" "$N_OK/$N_ALL"
 printf '%-34s %14s %14s\n' "other answers" "$R_OTHER" "$N_OTHER"
 echo
+LISTS=$(echo "$STATS" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"].get("ListResourceRecordSets",0))')
+echo "route53d: ListResourceRecordSets calls: $LISTS (start-up included)"
 echo "route53d: ChangeResourceRecordSets calls: $CALLS (lower bound $(( (N + 997) / 998 ))), throttled by the sim: $THROTTLED"
 echo "route53d: updates present in route53-sim afterwards: $PRESENT/$N"
 echo "single client (1 outstanding, 4 updates/s, sim latency 20 ms): p50 $S_P50 ms, p99 $S_P99 ms, NOERROR $S_OK/$S_ALL"

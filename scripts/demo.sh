@@ -1,16 +1,19 @@
 #!/bin/bash
-# The demo: starts route53-sim (a local Route 53) with hosted zone example.com and route53d in
-# front of it (the DNS UPDATE gateway, with a TSIG key made by tsig-keygen), prints how to reach
-# them with nsupdate, dig and the AWS CLI, and stays in the foreground until Ctrl-C.
+# The demo: starts route53-sim (a local Route 53) with hosted zones example.com and example.org,
+# a local BIND `named` as the primary of example.org, and route53d in front of them: example.com
+# is a dynamic zone (DNS UPDATEs with a TSIG key made by tsig-keygen), example.org a secondary zone
+# that follows the named primary. Prints how to reach them with nsupdate, dig and the AWS CLI, and
+# stays in the foreground until Ctrl-C.
 #
-#   ./scripts/demo.sh                    # ports 8053 (HTTP) and 5353 (DNS) if free, else free ports
-#   DEMO_PORT=9053 DEMO_DNS_PORT=5354 ./scripts/demo.sh     # 0: any free port
+#   ./scripts/demo.sh                    # ports 8053 (HTTP), 5353 (route53d), 5354 (named) if free
+#   DEMO_PORT=9053 DEMO_DNS_PORT=5355 DEMO_PRIMARY_PORT=5356 ./scripts/demo.sh   # 0: any free port
 #   DEMO_SIM_ONLY=1 ./scripts/demo.sh    # route53-sim alone
 #   DEMO_NO_BUILD=1 ./scripts/demo.sh    # use the programs already built; no setup, no build
 #
 # State is kept in ${ROUTE53D_DEMO_DIR:-~/.route53d-demo}: route53-sim.json (records created
 # during the demo survive a restart), demo.key (the TSIG key, kept across runs), route53d.ini,
-# route53d.log and route53-sim.log. First installs the Debian packages it needs
+# route53d.log, route53-sim.log, and primary/ (named's configuration, the example.org zone file and
+# its journal: changes made at the primary survive a restart too). First installs the Debian packages it needs
 # (scripts/setup-deps.sh, a no-op when they are there) and builds the programs if needed.
 set -eu
 cd "$(dirname "$0")/.."
@@ -19,13 +22,17 @@ TOP=$(pwd)
 DEMO_DIR=${ROUTE53D_DEMO_DIR:-${HOME:-/tmp}/.route53d-demo}
 DEMO_PORT=${DEMO_PORT:-8053}
 DEMO_DNS_PORT=${DEMO_DNS_PORT:-5353}
+DEMO_PRIMARY_PORT=${DEMO_PRIMARY_PORT:-5354}
 DEMO_SIM_ONLY=${DEMO_SIM_ONLY:-}
 DEMO_NO_BUILD=${DEMO_NO_BUILD:-}
 ZONE_NAME=example.com
 ZONE_ID=Z0DEMOEXAMPLE0COM
+SEC_ZONE=example.org
+SEC_ZONE_ID=Z0DEMOEXAMPLE0ORG
 AKID=AKIDROUTE53DEMO
 SECRET=demo-secret-not-an-aws-key
 SIM_PID=
+NAMED_PID=
 R53D_PID=
 TAIL_PID=
 
@@ -38,6 +45,7 @@ stop_pid() {  # pid
 cleanup() {
   trap - INT TERM EXIT
   stop_pid "$R53D_PID"
+  stop_pid "$NAMED_PID"
   stop_pid "$SIM_PID"
   stop_pid "$TAIL_PID"
   echo
@@ -106,7 +114,7 @@ start_sim() {
   local out="$DEMO_DIR/route53-sim.out"
   : >"$out"
   "$TOP/route53-sim" --listen "127.0.0.1:$port" --credentials "$AKID:$SECRET" \
-      --zone "$ZONE_NAME=$ZONE_ID" --state "$DEMO_DIR/route53-sim.json" >"$out" \
+      --zone "$ZONE_NAME=$ZONE_ID" --zone "$SEC_ZONE=$SEC_ZONE_ID" --state "$DEMO_DIR/route53-sim.json" >"$out" \
       2> >(if [ -n "$DEMO_SIM_ONLY" ]; then cat >&2; else cat >"$DEMO_DIR/route53-sim.log"; fi) &
   SIM_PID=$!
   local i
@@ -119,19 +127,73 @@ start_sim() {
   [ -n "$SIM_ADDR" ] || { echo "demo: route53-sim did not report its address" >&2; exit 1; }
 }
 
+pick_dns_port() {  # wanted -> a free port (the wanted one if free; 0: any)
+  if [ "$1" = 0 ]; then
+    free_dns_port
+  elif ! dns_port_free "$1"; then
+    echo "demo: DNS port $1 is busy, using a free port instead" >&2
+    free_dns_port
+  else
+    echo "$1"
+  fi
+}
+
+# named as the primary of example.org: dynamic (nsupdate with demo-key), NOTIFY to route53d
+# signed with demo-key, transfers only with demo-key. Needs DNS_PORT (route53d's) first.
+start_primary() {
+  local dir="$DEMO_DIR/primary"
+  mkdir -p "$dir"
+  PRIMARY_PORT=$(pick_dns_port "$DEMO_PRIMARY_PORT")
+  if [ ! -f "$dir/$SEC_ZONE.db" ]; then
+    cat >"$dir/$SEC_ZONE.db" <<EOF
+\$ORIGIN $SEC_ZONE.
+\$TTL 300
+@     3600 IN SOA ns1.$SEC_ZONE. hostmaster.$SEC_ZONE. 1 60 30 3600 300
+@          IN NS  ns1.$SEC_ZONE.
+ns1        IN A   192.0.2.53
+@          IN MX  10 mail.$SEC_ZONE.
+mail       IN A   192.0.2.25
+www        IN A   192.0.2.80
+www        IN TXT "served by the primary, copied to Route 53 by route53d"
+EOF
+  fi
+  cat >"$dir/named.conf" <<EOF
+// written by scripts/demo.sh
+options {
+  directory "$dir";
+  listen-on port $PRIMARY_PORT { 127.0.0.1; };
+  listen-on-v6 { none; };
+  pid-file "$dir/named.pid";
+  recursion no;
+  dnssec-validation no;
+  notify explicit;
+  notify-delay 0;
+};
+controls { };
+$(cat "$DEMO_DIR/demo.key")
+zone "$SEC_ZONE" {
+  type primary;
+  file "$SEC_ZONE.db";
+  allow-update { key demo-key; };
+  allow-transfer { key demo-key; };
+  also-notify { 127.0.0.1 port $DNS_PORT key demo-key; };
+};
+EOF
+  named -g -n 1 -c "$dir/named.conf" >"$dir/named.log" 2>&1 &
+  NAMED_PID=$!
+  local i
+  for i in $(seq 1 100); do
+    if dig +short +norec +time=1 +tries=1 -p "$PRIMARY_PORT" @127.0.0.1 "$SEC_ZONE" SOA 2>/dev/null | grep -q .; then return 0; fi
+    if ! kill -0 "$NAMED_PID" 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  echo "demo: named (the primary of $SEC_ZONE) failed to start:" >&2
+  tail -20 "$dir/named.log" >&2
+  exit 1
+}
+
 start_route53d() {
-  local key="$DEMO_DIR/demo.key" ini="$DEMO_DIR/route53d.ini" log="$DEMO_DIR/route53d.log"
-  if [ ! -s "$key" ]; then
-    tsig-keygen -a hmac-sha256 demo-key >"$key"
-  fi
-  chmod 600 "$key"
-  DNS_PORT=$DEMO_DNS_PORT
-  if [ "$DNS_PORT" = 0 ]; then
-    DNS_PORT=$(free_dns_port)
-  elif ! dns_port_free "$DNS_PORT"; then
-    echo "demo: DNS port $DNS_PORT is busy, using a free port instead"
-    DNS_PORT=$(free_dns_port)
-  fi
+  local ini="$DEMO_DIR/route53d.ini" log="$DEMO_DIR/route53d.log"
   cat >"$ini" <<EOF
 ; written by scripts/demo.sh
 [server]
@@ -149,6 +211,13 @@ poll-interval-max = 2s
 [zone $ZONE_NAME]
 hosted-zone-id = $ZONE_ID
 allow-update = key demo-key
+
+[zone $SEC_ZONE]
+hosted-zone-id = $SEC_ZONE_ID
+mode = secondary
+primary = 127.0.0.1:$PRIMARY_PORT key demo-key
+refresh-min = 60s
+retry-min = 10s
 EOF
   chmod 600 "$ini"
   : >"$log"
@@ -167,12 +236,20 @@ EOF
 
 build_if_needed
 start_sim
-[ -n "$DEMO_SIM_ONLY" ] || start_route53d
+if [ -z "$DEMO_SIM_ONLY" ]; then
+  mkdir -p "$DEMO_DIR"
+  [ -s "$DEMO_DIR/demo.key" ] || tsig-keygen -a hmac-sha256 demo-key >"$DEMO_DIR/demo.key"
+  chmod 600 "$DEMO_DIR/demo.key"
+  DNS_PORT=$(pick_dns_port "$DEMO_DNS_PORT")
+  start_primary
+  start_route53d
+fi
 
 cat <<EOF
 
 route53-sim (a local Amazon Route 53) is running on http://$SIM_ADDR
 hosted zone: $ZONE_NAME  (ID $ZONE_ID)
+hosted zone: $SEC_ZONE  (ID $SEC_ZONE_ID)
 state file:  $DEMO_DIR/route53-sim.json (survives a restart)
 
 Reach it with the AWS CLI:
@@ -194,7 +271,7 @@ fi
 
 cat <<EOF
 
-route53d (the DNS UPDATE gateway to this hosted zone) is listening on 127.0.0.1:$DNS_PORT (UDP, TCP)
+route53d (the DNS UPDATE gateway to $ZONE_NAME, the secondary of $SEC_ZONE) is listening on 127.0.0.1:$DNS_PORT (UDP, TCP)
 TSIG key:    $DEMO_DIR/demo.key (demo-key, hmac-sha256, made by tsig-keygen)
 config, log: $DEMO_DIR/route53d.ini, $DEMO_DIR/route53d.log
 
@@ -211,6 +288,22 @@ Change the zone with nsupdate (NOERROR once Route 53 has accepted the change):
 The serial Route 53 has confirmed (moves once the change is INSYNC):
 
   dig +norec -p $DNS_PORT @127.0.0.1 $ZONE_NAME SOA
+
+$SEC_ZONE is a secondary zone: named on 127.0.0.1:$PRIMARY_PORT is its primary (zone file and
+log in $DEMO_DIR/primary). Change the zone at the primary; route53d gets the NOTIFY, pulls the
+change by IXFR and pushes it to Route 53 within a second or two:
+
+  nsupdate -k $DEMO_DIR/demo.key <<'END'
+  server 127.0.0.1 $PRIMARY_PORT
+  zone $SEC_ZONE
+  update add shop.$SEC_ZONE 300 A 192.0.2.88
+  send
+  END
+
+Watch the hosted zone follow, and the serial Route 53 has confirmed move:
+
+  /usr/bin/aws --endpoint-url http://$SIM_ADDR route53 list-resource-record-sets --hosted-zone-id $SEC_ZONE_ID
+  dig +norec -p $DNS_PORT @127.0.0.1 $SEC_ZONE SOA
 
 Press Ctrl-C to stop. route53d's log follows (route53-sim's requests: $DEMO_DIR/route53-sim.log):
 

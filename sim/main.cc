@@ -29,6 +29,7 @@ int run(const Options& opts) {
   r53d::sim::StoreOptions so;
   so.insync_after_ms = static_cast<int64_t>(opts.insync_after_s * 1000);
   so.apply_time_ms = opts.apply_time_ms;
+  so.max_rrsets_per_zone = opts.max_rrsets_per_zone;
   so.seed = opts.seed;
   r53d::sim::Store store(so);
 
@@ -117,7 +118,8 @@ int main(int argc, char** argv) {
   if (!opts.ok()) {
     std::fprintf(stderr, "route53-sim: %s\n", opts.status().message().c_str());
     std::fprintf(stderr, "usage: route53-sim --listen ADDR:PORT [--credentials AKID:SECRET]... "
-                         "[--rate N] [--insync-after SECONDS] [--zone NAME=ID]... [--state FILE] "
+                         "[--rate N] [--insync-after SECONDS] [--max-rrsets-per-zone N] "
+                         "[--zone NAME=ID]... [--state FILE] "
                          "[--fault throttle=P,error=P,reset=P,lost=P,latency=MS]  (--help for more)\n");
     return 2;
   }

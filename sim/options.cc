@@ -176,6 +176,11 @@ Result<Options> parse_options(int argc, const char* const* argv) {
       auto v = parse_int(arg, val, 0, 3600000);
       if (!v.ok()) return v.status();
       o.apply_time_ms = *v;
+    } else if (arg == "--max-rrsets-per-zone") {
+      R53D_RETURN_IF_ERROR(need());
+      auto v = parse_int(arg, val, 0, INT64_MAX);
+      if (!v.ok()) return v.status();
+      o.max_rrsets_per_zone = *v;
     } else if (arg == "--zone") {
       R53D_RETURN_IF_ERROR(need());
       auto eq = val.find('=');
@@ -227,6 +232,8 @@ A local Amazon Route 53 API (2013-04-01, REST/XML) for tests, benchmarks and dem
   --insync-after SECONDS    changes are PENDING this long, then INSYNC (default 2)
   --apply-time MS           a zone refuses a new change for MS after the last one with
                             PriorRequestNotComplete (default 0)
+  --max-rrsets-per-zone N   record sets a hosted zone may hold, SOA and NS included (Route 53's
+                            MAX_RRSETS_BY_ZONE quota; default 10000, 0 = unlimited)
   --zone NAME=ID            create hosted zone NAME with ID unless the state has it (repeatable)
   --state FILE              load state from FILE if it exists, save it after every change
   --fault SPEC              inject faults: throttle=P,error=P,error500=P,error503=P,reset=P,

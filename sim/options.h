@@ -49,6 +49,8 @@ struct Options {
   double burst = 5;         // bucket size
   double insync_after_s = 2;
   int64_t apply_time_ms = 0;  // a zone refuses another change for this long (PriorRequestNotComplete)
+  // Record sets a hosted zone may hold (Route 53's MAX_RRSETS_BY_ZONE quota); 0 = unlimited.
+  int64_t max_rrsets_per_zone = 10000;
   std::vector<ZoneArg> zones;
   std::string state_file;
   FaultSpec faults;

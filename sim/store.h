@@ -70,8 +70,12 @@ struct StoreOptions {
   // Modelled time to apply a change: a ChangeResourceRecordSets or DeleteHostedZone for a zone
   // whose previous change was submitted less than this long ago gets PriorRequestNotComplete.
   int64_t apply_time_ms = 0;
-  // MAX_RRSETS_BY_ZONE (Route 53: 10,000). 0 = unlimited (the default: benchmarks need more).
-  int64_t max_rrsets_per_zone = 0;
+  // MAX_RRSETS_BY_ZONE: record sets a zone may hold, each (name, type, set identifier) counted
+  // once, the apex SOA and NS included, as in the zone's ResourceRecordSetCount (Route 53:
+  // 10,000). A change that would leave a zone above it, and above what it held before, is
+  // refused with InvalidChangeBatch "[Exceeded limit MAX_RRSETS_BY_ZONE for zone: Z...]" (a
+  // zone already over a lowered quota may still shrink). 0 = unlimited.
+  int64_t max_rrsets_per_zone = 10000;
   // Hosted zones per account (Route 53: 500). 0 = unlimited.
   int64_t max_hosted_zones = 500;
   // Change records kept for GetChange; the oldest are forgotten beyond this.

@@ -8,7 +8,9 @@
 # System tests: every executable tests/system/<area>/<scenario>.test. Each runs in its own temp
 # dir with R53D_TOP, ROUTE53D, ROUTE53_SIM and TEST_TMP set. It may print TAP-style lines
 # ("ok - what" / "not ok - what"), each counted; otherwise its exit status counts once.
-# A scenario is killed after SYSTEM_TEST_TIMEOUT seconds (default 600).
+# A scenario is killed after SYSTEM_TEST_TIMEOUT seconds (default 600). A scenario that leaves
+# route53d, route53-sim, named or nsd running (started under its TEST_TMP) fails ("left processes
+# running: PID:NAME ..."), and they are killed.
 set -u
 cd "$(dirname "$0")/.."
 TOP=$(pwd)
@@ -55,6 +57,21 @@ if [ $# -eq 0 ]; then
   fi
 fi
 
+# Processes a system test started and left running: route53d, route53-sim, named or nsd whose
+# command line names its TEST_TMP directory or whose environment has TEST_TMP=dir (inherited
+# from the test). Prints "PID:NAME" words.
+leftovers() {
+  local dir=$1 p comm
+  for p in /proc/[0-9]*; do
+    { read -r comm <"$p/comm"; } 2>/dev/null || continue
+    case "$comm" in route53d | route53-sim | named | nsd) ;; *) continue ;; esac
+    if { tr '\0' '\n' <"$p/cmdline"; } 2>/dev/null | grep -qF -- "$dir" ||
+      { tr '\0' '\n' <"$p/environ"; } 2>/dev/null | grep -qxF -- "TEST_TMP=$dir"; then
+      printf '%s:%s ' "${p#/proc/}" "$comm"
+    fi
+  done
+}
+
 # 3. System tests.
 export R53D_TOP="$TOP" ROUTE53D="$TOP/route53d" ROUTE53_SIM="$TOP/route53-sim"
 export PATH="$TOP/tests/system/bin:$PATH"
@@ -76,6 +93,17 @@ for t in $(find tests/system -name '*.test' -type f 2>/dev/null | sort); do
     if [ $rc -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name (exit $rc)"); fi
   elif [ $rc -ne 0 ] && [ $failed -eq $before_f ]; then
     failed=$((failed + 1)); failures+=("$name (exit $rc after its checks)")
+  fi
+  # A test stops what it starts, by pid. What is still running 2 s after it ended fails it, and
+  # is stopped here (TERM, then KILL).
+  left=$(leftovers "$tmp")
+  if [ -n "$left" ]; then sleep 2; left=$(leftovers "$tmp"); fi
+  if [ -n "$left" ]; then
+    echo "not ok - left processes running: $left" >>"$log"
+    failed=$((failed + 1)); failures+=("$name: left processes running: $left")
+    for pc in $left; do kill -TERM "${pc%%:*}" 2>/dev/null; done
+    sleep 1
+    for pc in $(leftovers "$tmp"); do kill -KILL "${pc%%:*}" 2>/dev/null; done
   fi
   if [ $failed -eq $before_f ]; then
     echo "system $name: ok (${secs}s)"; rm -rf "$tmp"

@@ -7,10 +7,11 @@ namespace r53d::commit {
 namespace {
 
 // route53-api.md §3.2: the three texts that mean "the stored RRset is not what the batch assumed";
-// and §3.2, §3.5: a set that conflicts with one the batch did not expect at that name (a routing-
-// policy or plain set of the same name and type, a CNAME beside other data). The working copy
-// never builds such a conflict against what the mirror holds, so the mirror is stale there: a set
-// made behind route53d's back (the console, the AWS CLI) that only a re-read shows.
+// §3.5: the two CNAME conflicts, which mean the same when another writer put a CNAME (or other
+// data) at a name where the mirror has none; §3.2: a plain set where a routing-policy set of the
+// same name and type was made behind route53d's back (the console, the AWS CLI), or the reverse.
+// If the re-read finds nothing changed, the committer handles the refusal as a bad batch
+// (zone_committer.h).
 bool is_cas_text(std::string_view m) {
   return m.find("but it was not found") != std::string_view::npos ||
          m.find("values provided do not match") != std::string_view::npos ||
@@ -21,6 +22,12 @@ bool is_cas_text(std::string_view m) {
 }
 
 }  // namespace
+
+void ZoneBackend::read_page_background(const std::string&, const PageStart&, PageCallback cb) {
+  // No loop here to defer on, so this one answers before returning: the committer only asks for
+  // background pages when refresh_interval_ms is set, which the daemon does with Route53Backend.
+  cb(Status::failed_precondition("this backend has no background reads"));
+}
 
 Rejection classify_rejection(const ChangeOutcome& outcome) {
   if (outcome.error_code == "InvalidChangeBatch")

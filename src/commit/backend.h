@@ -25,7 +25,8 @@ namespace r53d::commit {
 struct ChangeOutcome {
   Result<r53::ChangeInfo> info = Status::internal("no outcome");
   // The AWS error response when that is why it failed: code ("InvalidChangeBatch", "Throttling",
-  // ...) and message (every message, joined, for a root InvalidChangeBatch). Empty otherwise.
+  // ...) and message (every message, joined, for a root InvalidChangeBatch; then " (request id
+  // R)" when Route 53 sent one). Empty otherwise.
   std::string error_code;
   std::string error_message;
   // An earlier attempt of this call got no definite answer (connection reset, timeout, 5xx; also
@@ -34,9 +35,24 @@ struct ChangeOutcome {
   bool maybe_applied = false;
 };
 
+// Where a page of ListResourceRecordSets starts (stored forms; all empty: the zone's beginning).
+struct PageStart {
+  std::string name;
+  std::string type;
+  std::string identifier;
+  bool operator==(const PageStart&) const = default;
+};
+// One page: its record sets, and where the next one starts (none: the listing ended).
+struct Page {
+  std::vector<r53::RecordSet> sets;
+  bool truncated = false;
+  PageStart next;
+};
+
 class ZoneBackend {
  public:
   using RecordSetsCallback = std::function<void(Result<std::vector<r53::RecordSet>>)>;
+  using PageCallback = std::function<void(Result<Page>)>;
   virtual ~ZoneBackend() = default;
 
   // Sends one ChangeResourceRecordSets for hosted zone `zone_id` (bare id, "Z...").
@@ -48,6 +64,10 @@ class ZoneBackend {
                           RecordSetsCallback cb) = 0;
   // Every record set of the zone (all pages of ListResourceRecordSets).
   virtual void read_zone(const std::string& zone_id, RecordSetsCallback cb) = 0;
+  // One page of ListResourceRecordSets from `start`, at background priority (its rate-limit
+  // token yields to every other call: r53::RateLimiter): the mirror's slow re-read. The default
+  // answers kFailedPrecondition at once (the one exception to "later"): no background re-read.
+  virtual void read_page_background(const std::string& zone_id, const PageStart& start, PageCallback cb);
   // Milliseconds a change request sent now would wait for a rate-limit token inside the backend
   // (0: it would go at once). The committer holds its next batch that long instead, so that
   // UPDATEs arriving meanwhile join it (DESIGN.md "Group commit" step 2). A hint, not a promise.

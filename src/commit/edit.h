@@ -65,6 +65,14 @@ class Edit {
   // Every owner name apply() may read (the freshness re-read of zone/mirror.h): a superset is
   // fine. Ignored when reads_whole_zone().
   virtual std::vector<zone::Name> names_read(const zone::Name& apex) const = 0;
+  // The names whose absence apply() may rely on (an UPDATE's nxdomain/nxrrset prerequisites):
+  // read ahead, with the edit's own, when an edit before it must read from Route 53 first (see
+  // zone/mirror.h "Writers that do not go through route53d"). A hint: none is fine.
+  virtual std::vector<zone::Name> absence_names(const zone::Name& /*apex*/) const { return {}; }
+  // Everything apply() reads is either asserted in the batch or read from Route 53 after the edit
+  // arrived (it tells the working copy through rely_*: zone/mirror.h): then a name that is not
+  // fresh needs no re-read first, as long as the committer checks reliances (verify_foreign).
+  virtual bool asserts_reads() const { return false; }
   // apply() reads every name of the zone (a full comparison after a zone transfer).
   virtual bool reads_whole_zone() const { return false; }
   // Retransmissions of the same edit share this key ("": none are recognised).

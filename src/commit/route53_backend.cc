@@ -68,8 +68,12 @@ void Route53Backend::change_rrsets(const std::string& zone_id, const r53::Change
     o.maybe_applied = r.maybe_applied;
     if (r.error) {
       o.error_code = r.error->code;
+      // message already joins a <Messages> list ("[a, b]"). The request ID goes with it so that
+      // the committer's log line of a refused batch carries it.
       o.error_message = r.error->message;
-      for (const auto& m : r.error->messages) o.error_message += (o.error_message.empty() ? "" : ", ") + m;
+      if (!r.error->request_id.empty()) {
+        o.error_message += " (request id " + r.error->request_id + ")";
+      }
     }
     cb(std::move(o));
   });
@@ -111,6 +115,22 @@ void Route53Backend::read_zone(const std::string& zone_id, RecordSetsCallback cb
     if (auto p = alive.lock(); !p || !*p) return;
     cb(std::move(r.result));
   });
+}
+
+void Route53Backend::read_page_background(const std::string& zone_id, const PageStart& start, PageCallback cb) {
+  std::weak_ptr<bool> alive = alive_;
+  client_.list_rrsets_page(
+      zone_id, r53::RrsetStart{start.name, start.type, start.identifier}, 0,
+      [cb = std::move(cb), alive](r53::ApiResult<r53::RrsetPage> r) {
+        if (auto p = alive.lock(); !p || !*p) return;
+        if (!r.ok()) return cb(r.status());
+        Page page;
+        page.sets = std::move(r.value().rrsets);
+        page.truncated = r.value().is_truncated;
+        if (page.truncated) page.next = {r.value().next_name, r.value().next_type, r.value().next_identifier};
+        cb(std::move(page));
+      },
+      r53::RateLimiter::Priority::kBackground);
 }
 
 }  // namespace r53d::commit

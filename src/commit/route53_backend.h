@@ -33,6 +33,7 @@ class Route53Backend final : public ZoneBackend {
   void read_names(const std::string& zone_id, const std::vector<zone::Name>& names,
                   RecordSetsCallback cb) override;
   void read_zone(const std::string& zone_id, RecordSetsCallback cb) override;
+  void read_page_background(const std::string& zone_id, const PageStart& start, PageCallback cb) override;
   // Both from the client's own limiter, the one every call of the account waits in (change
   // requests, GetChange polls, re-reads, listings), waiters already queued counted: one token for
   // a change request, two for a re-read and the change request after it.

@@ -32,4 +32,8 @@ std::vector<zone::Name> UpdateEdit::names_read(const zone::Name& apex) const {
   return update::names_read(req_.pkt.get(), apex);
 }
 
+std::vector<zone::Name> UpdateEdit::absence_names(const zone::Name& apex) const {
+  return update::absence_names(req_.pkt.get(), apex);
+}
+
 }  // namespace r53d::commit

@@ -34,6 +34,8 @@ class UpdateEdit final : public Edit {
   std::string describe() const override;
   EditResult apply(zone::WorkingCopy& wc) override;
   std::vector<zone::Name> names_read(const zone::Name& apex) const override;
+  std::vector<zone::Name> absence_names(const zone::Name& apex) const override;
+  bool asserts_reads() const override { return true; }  // update::apply's rely_* calls
   // RFC 2136 clients retransmit the identical message (same ID, same TSIG time and MAC).
   std::string dedup_key() const override { return dedup_key_; }
 

@@ -11,6 +11,48 @@
 #include "zone/soa.h"
 
 namespace r53d::commit {
+namespace {
+
+// The mirror's owner names in ListResourceRecordSets order (route53-api.md §4.6), to estimate what
+// reading some names costs: pages of `page` sets read one after another, each starting at the first
+// wanted name not yet covered (Route53Backend::read_names). Names close together share a page.
+class ListOrder {
+ public:
+  ListOrder(const zone::Mirror& m, size_t page) : page_(std::max<size_t>(page, 1)) {
+    small_ = m.rrset_count() <= page_;
+    if (small_) return;  // one page holds the zone: nothing to sort
+    for (const auto& n : m.names())
+      order_.emplace_back(r53::reverse_name_key(zone::name_to_r53(n)), m.at_name(n).size());
+    std::sort(order_.begin(), order_.end());
+    before_.assign(order_.size() + 1, 0);
+    for (size_t i = 0; i < order_.size(); ++i) before_[i + 1] = before_[i] + order_[i].second;
+  }
+  // Record sets listed before `n` (where a page starting at n begins).
+  size_t rank(const zone::Name& n) const {
+    if (small_) return 0;
+    std::string k = r53::reverse_name_key(zone::name_to_r53(n));
+    auto it = std::lower_bound(order_.begin(), order_.end(), std::make_pair(k, size_t{0}));
+    return before_[static_cast<size_t>(it - order_.begin())];
+  }
+  // Calls to read names of these ranks (sorted ascending).
+  size_t calls(const std::vector<size_t>& sorted_ranks) const {
+    size_t calls = 0, covered = 0;
+    for (size_t r : sorted_ranks) {
+      if (calls > 0 && r < covered) continue;
+      ++calls;
+      covered = r + page_;
+    }
+    return calls;
+  }
+
+ private:
+  size_t page_;
+  bool small_ = false;
+  std::vector<std::pair<std::string, size_t>> order_;  // Route 53 key of each owner, its sets
+  std::vector<size_t> before_;                         // sets before each position
+};
+
+}  // namespace
 
 int64_t cas_backoff_ms(int losses, int64_t base_ms, int64_t cap_ms, double u) {
   if (losses < 1 || base_ms <= 0 || cap_ms <= 0) return 0;
@@ -19,6 +61,33 @@ int64_t cas_backoff_ms(int losses, int64_t base_ms, int64_t cap_ms, double u) {
   window = std::min(window, cap_ms);
   u = std::clamp(u, 0.0, 1.0);
   return std::min(window, static_cast<int64_t>(u * static_cast<double>(window)));
+}
+
+namespace {
+
+// The SOA pair every request of a push carries, at its largest: the request swaps the current SOA
+// or a lock mark (10-digit EXPIRE) out and a mark or the final SOA in, so both sides count as the
+// largest of the three (one character too few made request 8 of a 100,000-record push exceed
+// 32,000 characters: bench/xfr_bench.sh).
+zone::BatchSize push_reserve(const zone::WorkingCopy& wc) {
+  zone::RRset::Ptr cur = wc.base().find(wc.apex(), LDNS_RR_TYPE_SOA);
+  zone::BatchSize largest = cur->size();
+  auto bigger = [&](const zone::RRset& s) {
+    if (s.size().chars > largest.chars) largest = s.size();
+  };
+  bigger(*zone::final_soa(wc));
+  if (auto probe = zone::soa_locked(*cur, ~zone::kSoaLockMask); probe.ok()) bigger(**probe);
+  zone::BatchSize reserve = largest;
+  reserve += largest;
+  return reserve;
+}
+
+}  // namespace
+
+size_t requests_needed(const zone::WorkingCopy& wc) {
+  if (!wc.changed()) return 0;
+  if (wc.size().fits()) return 1;
+  return zone::plan_push(zone::change_groups(wc), push_reserve(wc)).requests.size();
 }
 
 const char* ZoneCommitter::state_name(State s) {
@@ -55,10 +124,12 @@ ZoneCommitter::ZoneCommitter(loop::EventBase& loop, zone::Mirror mirror, std::st
       }),
       lock_timer_(loop, [this] {
         std::weak_ptr<bool> alive = alive_;
-        backend_.read_names(zone_id_, {mirror_.apex()}, [this, alive](Result<std::vector<r53::RecordSet>> sets) {
+        uint64_t stamp = ++stamp_;
+        backend_.read_names(zone_id_, {mirror_.apex()}, [this, alive, stamp](Result<std::vector<r53::RecordSet>> sets) {
           if (auto p = alive.lock(); !p || !*p) return;
           Status s = sets.status();
-          if (s.ok()) s = mirror_.reload_names({mirror_.apex()}, *sets);
+          if (s.ok()) s = mirror_.reload_names({mirror_.apex()}, *sets, stamp);
+          refresh_written({mirror_.apex()}, false);
           if (!s.ok())
             log::warning("zone %s: re-reading the apex while waiting for a push lock failed: %s", zone_name().c_str(),
                          s.to_string().c_str());
@@ -66,8 +137,10 @@ ZoneCommitter::ZoneCommitter(loop::EventBase& loop, zone::Mirror mirror, std::st
           kick();
         });
       }),
+      refresh_timer_(loop, [this] { refresh_request(); }),
       alive_(std::make_shared<bool>(true)) {
   if (!options_.rng) options_.rng = make_system_rng();
+  if (options_.refresh_interval_ms > 0) refresh_timer_.start_once(options_.refresh_interval_ms);
   // Tokens only need to differ from another writer's: not drawn from options_.rng, whose draws
   // tests count.
   token_ = static_cast<uint32_t>(make_system_rng()() * 16777216.0);
@@ -121,6 +194,7 @@ void ZoneCommitter::submit(std::unique_ptr<Edit> edit, AnswerFn done) {
   p->edit = std::move(edit);
   p->dedup_key = std::move(key);
   p->waiters.push_back(std::move(done));
+  p->arrival = ++stamp_;
   if (!p->dedup_key.empty()) pending_by_key_[p->dedup_key] = p.get();
   queue_.push_back(std::move(p));
   schedule_kick();
@@ -140,6 +214,7 @@ void ZoneCommitter::schedule_kick() {
 }
 
 void ZoneCommitter::kick() {
+  if (refresh_.ready && state_ == State::kIdle && !flight_) apply_refresh_page();
   while (state_ == State::kIdle && !queue_.empty()) {
     if (lock_holds_us_up()) return;
     if (!paced_ && accepting_) {
@@ -196,10 +271,13 @@ void ZoneCommitter::build_and_send() {
   auto f = std::make_unique<Flight>();
   f->wc = std::make_unique<zone::WorkingCopy>(mirror_, options_.write_rules);
   zone::WorkingCopy& wc = *f->wc;
+  wc.track_reliances(options_.verify_foreign);
   size_t limit = options_.max_batch_updates ? options_.max_batch_updates : SIZE_MAX;
   f->from_suspects = suspects_ > 0;
   if (f->from_suspects) limit = std::min(limit, std::min(std::max<size_t>(split_cap_, 1), suspects_));
 
+  std::vector<PendingPtr> deferred;    // waiting for a read first (see unread_reliances)
+  std::set<zone::Name> deferred_names;  // the names they read
   while (!queue_.empty() && f->members.size() < limit && !queue_.front()->edit->exclusive()) {
     Pending& p = *queue_.front();
     auto take = [&]() {
@@ -216,17 +294,43 @@ void ZoneCommitter::build_and_send() {
       if (split_done()) break;
       continue;
     }
+    if (!deferred.empty() && shares_names(*p.edit, deferred_names)) break;  // stays behind them
     zone::WorkingCopy::Mark mark = wc.mark();
     bool changed_before = wc.changed();
     EditResult o = p.edit->apply(wc);
-    if (wc.read_stale_since(mark)) {
+    // An edit that asserts what it reads (or reads it after it arrived) needs no fresh names: the
+    // reliance check below covers it, and re-reading every name a batch touches after another
+    // writer moved the SOA would cost a read per batch until the next whole-zone read.
+    bool covered = options_.verify_foreign && p.edit->asserts_reads();
+    if (!covered && wc.read_stale_since(mark)) {
       // Whatever it decided may rest on another writer's older data: re-read first.
       wc.rollback(mark);
       if (!f->members.empty()) break;  // it leads the next batch
       reread_stale(take(), f->from_suspects);
       return;
     }
+    // Writers that do not go through route53d: what it rests on and the batch cannot assert must
+    // have been read since it arrived.
+    if (auto unread = unread_reliances(p, wc, mark, !o.ok() || !wc.changed()); !unread.empty()) {
+      wc.rollback(mark);
+      if (f->members.empty()) {
+        read_first(take(), std::move(unread), f->from_suspects);
+        return;
+      }
+      if (f->from_suspects || deferred.size() >= zone::kMaxBatchRecords) break;  // it leads the next batch
+      // It waits for the read that leads the next batch; the edits behind it that share none of
+      // its names commute with it and may go now (serializable: as if they had come first).
+      for (auto& n : p.edit->names_read(mirror_.apex())) deferred_names.insert(std::move(n));
+      deferred.push_back(take());
+      continue;
+    }
+    if (!wc.creates_hold() && !f->members.empty()) {
+      // It undoes a CREATE on which an earlier edit's absence rests: it leads the next batch.
+      wc.rollback(mark);
+      break;
+    }
     if (!o.ok()) {
+      wc.rollback(mark);  // its writes are undone already (Edit::apply); its reliances go too
       if (!changed_before) {
         answer(take(), {o.rcode, o.reason});  // rests on the mirror alone
       } else {
@@ -253,6 +357,7 @@ void ZoneCommitter::build_and_send() {
     f->members.push_back(take());
     if (split_done()) break;
   }
+  for (auto it = deferred.rbegin(); it != deferred.rend(); ++it) queue_.push_front(std::move(*it));
   if (f->members.empty()) return;
 
   zone::Batch b = zone::diff(wc);
@@ -302,16 +407,17 @@ void ZoneCommitter::build_exclusive() {
     answer(take(), {r.rcode, r.reason});
     return;
   }
-  zone::Batch b = zone::diff(wc);
-  if (b.empty()) {
+  if (!wc.changed()) {
     EditAnswer done{LDNS_RCODE_NOERROR, ""};
     done.serial = mirror_.serial();
     answer(take(), std::move(done));
     return;
   }
   f->members.push_back(take());
-  if (b.size.fits()) {
-    f->chain.push_back(std::move(b));
+  // wc.size() is exact and O(1): build the change list only for a change that fits one request
+  // (diff() of a 100,000-record zone was 138 MB of RecordSet copies, thrown away at once).
+  if (wc.size().fits()) {
+    f->chain.push_back(zone::diff(wc));
     send(std::move(f));
     return;
   }
@@ -319,12 +425,7 @@ void ZoneCommitter::build_exclusive() {
   std::vector<zone::ChangeGroup> groups = zone::change_groups(wc);
   zone::RRset::Ptr cur = mirror_.find(mirror_.apex(), LDNS_RR_TYPE_SOA);
   zone::RRset::Ptr last = zone::final_soa(wc);
-  auto probe = zone::soa_locked(*cur, ~zone::kSoaLockMask);
-  zone::BatchSize reserve = cur->size();
-  zone::BatchSize bigger = last->size();
-  if (probe.ok() && (*probe)->size().chars > bigger.chars) bigger = (*probe)->size();
-  reserve += bigger;
-  zone::PushPlan plan = zone::plan_push(groups, reserve);
+  zone::PushPlan plan = zone::plan_push(groups, push_reserve(wc));
   if (!plan.too_large.empty()) {
     const auto& t = plan.too_large.front();
     answer(std::move(f->members.front()),
@@ -342,6 +443,9 @@ void ZoneCommitter::build_exclusive() {
   }
   soas.push_back(last);
   f->chain = zone::diff_in_requests(wc, plan.requests, soas);
+  // A push needs its requests, not the working copy (a lost compare-and-swap re-reads the names
+  // of the failed request): free it, a 100,000-record push's largest transient.
+  f->wc.reset();
   zone::BatchSize total;
   for (const auto& g : groups) total += g.size;
   ++stats_.pushes;
@@ -369,10 +473,11 @@ void ZoneCommitter::send_step() {
   else
     cb.comment = "route53d: " + std::to_string(f.writers()) + " update(s), serial " + std::to_string(b.new_serial);
   if (cb.comment.size() > 256) cb.comment.resize(256);  // Route 53's limit (route53-api.md §3.8)
-  cb.changes = b.changes;
-  log::debug("zone %s: sending request %zu/%zu: %zu edit(s), %zu changes, %zu records, serial %u -> %u",
+  cb.changes = zone::request_changes(b);
+  stats_.asserted += b.asserted.size();
+  log::debug("zone %s: sending request %zu/%zu: %zu edit(s), %zu changes, %zu records, %zu characters, serial %u -> %u",
              zone_name().c_str(), f.step + 1, f.chain.size(), f.writers(), cb.changes.size(), b.size.records,
-             b.old_serial, b.new_serial);
+             b.size.chars, b.old_serial, b.new_serial);
   ++stats_.batches_sent;
   set_state(State::kSending, "change request sent");
   std::weak_ptr<bool> alive = alive_;
@@ -388,6 +493,7 @@ void ZoneCommitter::on_change_done(ChangeOutcome outcome) {
     Flight& f = *flight_;
     const zone::Batch& b = f.batch();
     Status s = mirror_.commit(b);
+    refresh_written(b.names(), false);
     if (!s.ok()) {
       // Cannot happen while the committer is the mirror's only writer; the next batch will lose
       // its compare-and-swap and re-read, so the zone heals.
@@ -435,30 +541,9 @@ void ZoneCommitter::on_change_done(ChangeOutcome outcome) {
     case Rejection::kCasLost:
       on_cas_lost(std::move(f), why, outcome.maybe_applied);
       return;
-    case Rejection::kBadBatch: {
-      ++stats_.bad_batches;
-      size_t n = f->members.size();
-      if (f->writers() == 1) {
-        // The one member that changed anything is the one Route 53 refuses.
-        log::notice("zone %s: Route 53 refused %s: %s", zone_name().c_str(),
-                    f->members.size() == 1 ? f->members.front()->edit->describe().c_str() : "an update", why.c_str());
-        std::vector<PendingPtr> rest;
-        for (auto& m : f->members) {
-          if (m->verdict)
-            rest.push_back(std::move(m));
-          else
-            answer(std::move(m), {LDNS_RCODE_REFUSED, "Route 53 refused the change: " + why});
-        }
-        requeue(std::move(rest), f->from_suspects);
-        split_cap_ = suspects_;  // the rest of the suspects may well be fine together
-      } else {
-        log::notice("zone %s: Route 53 refused a batch of %zu updates (%s); splitting it", zone_name().c_str(), n,
-                    why.c_str());
-        requeue(std::move(f->members), true);
-        split_cap_ = std::max<size_t>(n / 2, 1);
-      }
+    case Rejection::kBadBatch:
+      split_or_refuse(std::move(f), why);
       break;
-    }
     case Rejection::kFailed: {
       log::warning("zone %s: change request failed: %s", zone_name().c_str(), why.c_str());
       std::vector<PendingPtr> rest;
@@ -483,6 +568,9 @@ void ZoneCommitter::on_cas_lost(std::unique_ptr<Flight> f, const std::string& wh
   f->reread = f->push() ? f->batch().names() : f->wc->names_to_reload();
   f->wc.reset();
   f->maybe_applied = maybe_applied;
+  f->cas_lost = true;
+  f->rejection = why;
+  f->changes_before = mirror_.foreign_changes();
   int losses = 0;
   bool retries_left = false;
   for (auto& m : f->members) {
@@ -545,39 +633,15 @@ void ZoneCommitter::reread_stale(PendingPtr p, bool was_suspect) {
 void ZoneCommitter::reread_then_retry() {
   set_state(State::kRereading, "re-reading from Route 53");
   Flight& f = *flight_;
-  // Estimate what a read of the names costs: ListResourceRecordSets pages of list_page_size sets
-  // in Route 53 order, each starting at the first wanted name not yet covered (see
-  // Route53Backend::read_names). Names close together share a page; the whole zone is read
-  // instead only when that is fewer calls.
+  // Estimate what a read of the names costs (pages_to_read): names close together share a page;
+  // the whole zone is read instead only when that is fewer calls.
   bool whole = f.reread_whole;
   if (!whole) {
-    size_t page = std::max<size_t>(options_.list_page_size, 1);
-    size_t zone_calls = mirror_.rrset_count() / page + 1;
-    if (f.reread.size() > zone_calls) {
-      std::vector<std::pair<std::string, size_t>> order;  // Route 53 key of each owner, its sets
-      for (const auto& n : mirror_.names())
-        order.emplace_back(r53::reverse_name_key(zone::name_to_r53(n)), mirror_.at_name(n).size());
-      std::sort(order.begin(), order.end());
-      std::vector<size_t> before(order.size() + 1, 0);  // sets before each position
-      for (size_t i = 0; i < order.size(); ++i) before[i + 1] = before[i] + order[i].second;
-      std::vector<size_t> ranks;
-      for (const auto& n : f.reread) {
-        std::string k = r53::reverse_name_key(zone::name_to_r53(n));
-        size_t pos = static_cast<size_t>(std::lower_bound(order.begin(), order.end(), std::make_pair(k, size_t{0})) -
-                                         order.begin());
-        ranks.push_back(before[pos]);
-      }
-      std::sort(ranks.begin(), ranks.end());
-      size_t calls = 0, covered = 0;
-      for (size_t r : ranks) {
-        if (calls > 0 && r < covered) continue;
-        ++calls;
-        covered = r + page;
-      }
-      whole = calls > zone_calls;
-    }
+    size_t zone_calls = mirror_.rrset_count() / std::max<size_t>(options_.list_page_size, 1) + 1;
+    if (f.reread.size() > zone_calls) whole = pages_to_read(f.reread) > zone_calls;
   }
   f.reread_whole = whole;
+  f.read_stamp = ++stamp_;  // what is read shows Route 53 as it was after every edit queued now
   std::weak_ptr<bool> alive = alive_;
   auto cb = [this, alive](Result<std::vector<r53::RecordSet>> sets) {
     if (auto p = alive.lock(); !p || !*p) return;
@@ -597,7 +661,10 @@ void ZoneCommitter::on_reread(Result<std::vector<r53::RecordSet>> sets) {
     return;
   }
   Status s = sets.status();
-  if (s.ok()) s = f->reread_whole ? mirror_.reload_zone(*sets) : mirror_.reload_names(f->reread, *sets);
+  if (s.ok())
+    s = f->reread_whole ? mirror_.reload_zone(*sets, f->read_stamp)
+                        : mirror_.reload_names(f->reread, *sets, f->read_stamp);
+  if (s.ok()) refresh_written(f->reread, f->reread_whole);
   if (s.ok() && f->maybe_applied && !f->chain.empty() && batch_landed(f->batch())) {
     // The attempt landed and only its reply was lost.
     ++stats_.lost_replies;
@@ -627,6 +694,10 @@ void ZoneCommitter::on_reread(Result<std::vector<r53::RecordSet>> sets) {
     kick();
     return;
   }
+  if (s.ok() && f->cas_lost && refused_unchanged(f)) {
+    kick();
+    return;
+  }
   if (!s.ok()) {
     log::warning("zone %s: re-reading names from Route 53 failed: %s", zone_name().c_str(), s.to_string().c_str());
     for (auto& m : f->members)
@@ -636,6 +707,105 @@ void ZoneCommitter::on_reread(Result<std::vector<r53::RecordSet>> sets) {
     requeue(std::move(f->members), f->from_suspects);
   }
   kick();
+}
+
+void ZoneCommitter::split_or_refuse(std::unique_ptr<Flight> f, const std::string& why) {
+  ++stats_.bad_batches;
+  size_t n = f->members.size();
+  if (f->writers() == 1) {
+    // The one member that changed anything is the one Route 53 refuses.
+    log::notice("zone %s: Route 53 refused %s: %s", zone_name().c_str(),
+                f->members.size() == 1 ? f->members.front()->edit->describe().c_str() : "an update", why.c_str());
+    std::vector<PendingPtr> rest;
+    for (auto& m : f->members) {
+      if (m->verdict)
+        rest.push_back(std::move(m));
+      else
+        answer(std::move(m), {LDNS_RCODE_REFUSED, "Route 53 refused the change: " + why});
+    }
+    requeue(std::move(rest), f->from_suspects);
+    split_cap_ = suspects_;  // the rest of the suspects may well be fine together
+  } else {
+    log::notice("zone %s: Route 53 refused a batch of %zu updates (%s); splitting it", zone_name().c_str(), n,
+                why.c_str());
+    requeue(std::move(f->members), true);
+    split_cap_ = std::max<size_t>(n / 2, 1);
+  }
+}
+
+bool ZoneCommitter::refused_unchanged(std::unique_ptr<Flight>& f) {
+  if (mirror_.foreign_changes() != f->changes_before) {
+    ++stats_.foreign_changes;
+    log::notice("zone %s: another writer changed the zone behind route53d (%s); evaluating %zu edit(s) again",
+                zone_name().c_str(), f->rejection.c_str(), f->members.size());
+    return false;
+  }
+  if (f->push()) return false;  // a push starts again from what Route 53 holds, as before
+  // Every name the batch read or wrote is as the mirror had it: not contention, so not a round.
+  ++stats_.refused_unchanged;
+  for (auto& m : f->members)
+    if (!m->verdict && m->cas_rounds > 0) --m->cas_rounds;
+  log::notice("zone %s: Route 53 cannot take this change: it refused it (%s) although the names it touches are "
+              "as route53d read them",
+              zone_name().c_str(), f->rejection.c_str());
+  std::string why = f->rejection;
+  split_or_refuse(std::move(f), why);
+  return true;
+}
+
+bool ZoneCommitter::shares_names(const Edit& e, const std::set<zone::Name>& names) const {
+  if (e.reads_whole_zone()) return true;
+  for (const auto& n : e.names_read(mirror_.apex()))
+    if (names.count(n)) return true;
+  return false;
+}
+
+std::vector<zone::Name> ZoneCommitter::unread_reliances(const Pending& p, zone::WorkingCopy& wc,
+                                                        zone::WorkingCopy::Mark mark, bool no_batch) {
+  if (!options_.verify_foreign) return {};
+  std::vector<zone::Name> out;
+  for (auto& n : wc.unasserted_since(mark, no_batch))
+    if (mirror_.read_stamp(n) < p.arrival) out.push_back(std::move(n));
+  return out;
+}
+
+size_t ZoneCommitter::pages_to_read(const std::vector<zone::Name>& names) const {
+  ListOrder order(mirror_, options_.list_page_size);
+  std::vector<size_t> ranks;
+  for (const auto& n : names) ranks.push_back(order.rank(n));
+  std::sort(ranks.begin(), ranks.end());
+  return order.calls(ranks);
+}
+
+void ZoneCommitter::read_first(PendingPtr p, std::vector<zone::Name> names, bool was_suspect) {
+  auto f = std::make_unique<Flight>();
+  f->from_suspects = was_suspect;
+  std::set<zone::Name> want(names.begin(), names.end());
+  // The queued edits behind it that check absences: one read serves them too, as long as it
+  // stays within absence_read_pages (estimated; edits are taken in queue order).
+  ListOrder order(mirror_, options_.list_page_size);
+  std::vector<size_t> ranks;
+  for (const auto& n : want) ranks.push_back(order.rank(n));
+  std::sort(ranks.begin(), ranks.end());
+  size_t looked = 0;
+  for (const auto& q : queue_) {
+    if (++looked > zone::kMaxBatchRecords) break;
+    std::vector<zone::Name> more = q->edit->absence_names(mirror_.apex());
+    if (more.empty()) continue;
+    std::vector<size_t> next = ranks;
+    for (const auto& n : more) next.push_back(order.rank(n));
+    std::sort(next.begin(), next.end());
+    if (order.calls(next) > std::max<size_t>(options_.absence_read_pages, 1)) break;
+    ranks = std::move(next);
+    want.insert(more.begin(), more.end());
+  }
+  f->reread.assign(want.begin(), want.end());
+  log::debug("zone %s: %s rests on %zu name(s) not read since it arrived; reading %zu name(s) first",
+             zone_name().c_str(), p->edit->describe().c_str(), names.size(), f->reread.size());
+  f->members.push_back(std::move(p));
+  ++stats_.absence_reads;
+  flight_ = std::move(f);
+  reread_then_retry();
 }
 
 bool ZoneCommitter::batch_landed(const zone::Batch& batch) const {
@@ -698,6 +868,7 @@ void ZoneCommitter::prune_answered() {
 
 void ZoneCommitter::stop_accepting() {
   accepting_ = false;
+  refresh_timer_.cancel();
   suspects_ = 0;
   while (!queue_.empty()) {
     PendingPtr p = std::move(queue_.front());
@@ -713,6 +884,7 @@ void ZoneCommitter::abandon_in_flight() {
   cas_timer_.cancel();
   pace_timer_.cancel();
   lock_timer_.cancel();
+  refresh_timer_.cancel();
   set_state(State::kIdle, "abandoned at shutdown");
   stop_accepting();
 }

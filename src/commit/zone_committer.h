@@ -48,9 +48,21 @@
 //    whole zone is then answered SERVFAIL with full_sync_needed: the dead holder may have written
 //    names outside its scope, so only a full comparison is safe.
 //  - Names that are not fresh (zone/mirror.h "Freshness"): an edit that reads one is not
-//    evaluated. It leads the next batch, which first re-reads (without back-off: this is not
+//    evaluated, unless it asserts what it reads (Edit::asserts_reads, an UPDATE with
+//    verify_foreign: see "Writers that do not go through route53d" below). It leads the next batch, which first re-reads (without back-off: this is not
 //    contention) its names and those of every queued edit that are not fresh, with the apex (the
 //    whole zone when one of them reads the whole zone); then it is evaluated on the fresh view.
+//  - Writers that do not go through route53d (zone/mirror.h): each edit tells the working copy
+//    what its answer rests on. Presences are asserted in the batch (identical DELETE + CREATE,
+//    counted in the limits). An edit whose answer rests on an absence the batch does not CREATE,
+//    or a failed edit (no batch asserts anything for it), on names not read from Route 53 since
+//    it arrived (Mirror::read_stamp against its arrival stamp) is not answered from the mirror:
+//    it waits (the queued edits behind it that share none of its names go on into the batch:
+//    they commute with it) and leads the next batch, which first reads those names (not the
+//    apex) and the absence names of the queued edits behind it (Edit::absence_names) as long as
+//    the read stays within absence_read_pages estimated ListResourceRecordSets pages.
+//    verify_foreign = false skips both (the mirror is trusted; faster, wrong when another writer
+//    changed those names).
 //  - Accepted (HTTP 200): the mirror takes the batch, every edit in it is answered NOERROR (or its
 //    verdict), the on_accepted hook gets the change ID and the new SOA. Never NOERROR before
 //    that.
@@ -74,11 +86,23 @@
 //    later change). Skipped without maybe_applied: another writer that wrote the very same data
 //    and serial must not pass for ours. A request of a push found landed this way lets the push
 //    go on from the state now read.
+//  - A lost compare-and-swap whose re-read finds nothing changed (Mirror::foreign_changes): Route
+//    53 refuses the change itself (a CNAME conflict with a set route53d cannot see as one, ...),
+//    so it is handled as a rejected batch (below), not as another round; the log says which.
 //  - Rejected for another reason (Rejection::kBadBatch): the batch is bisected (the first half is
 //    retried alone, then the rest) until the one edit Route 53 refuses is alone; it is answered
 //    REFUSED (the AWS message is its reason), the others go through.
 //  - Any other failure (retries exhausted in the backend, access denied...): SERVFAIL for every
 //    edit of the batch that changed something; members with a verdict are evaluated again.
+//  - Background re-read (refresh_interval_ms > 0; zone_refresh.cc): the mirror converges on
+//    what other writers did even where no edit looks. Every refresh_interval_ms a cycle reads the
+//    zone page by page (ZoneBackend::read_page_background: the rate limiter serves it only when
+//    no other call waits, or after it waited 10 s), at most one page per refresh_page_gap_ms. A
+//    page is applied while the committer is idle (between batches), to the names of its range
+//    except those the committer wrote or re-read after the page was requested, and never to the
+//    SOA (the compare-and-swap's own); the names read get the page's read stamp. A change made
+//    elsewhere is therefore in the mirror at most refresh_interval_ms + pages × refresh_page_gap_ms
+//    (+ 10 s per page on a saturated account) after it was made.
 //  - Duplicates: an edit with the same dedup_key() as one still queued or in flight joins it;
 //    one answered less than dedup_window_ms ago gets the same answer again (replayed).
 //
@@ -93,6 +117,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -121,11 +146,21 @@ struct CommitterOptions {
   int64_t lock_lease_ms = 120000;     // another writer's push lock unchanged this long: take it over
   int64_t lock_poll_ms = 2000;        // while waiting for it, re-read the apex this often
   UniformRng rng;                     // back-off jitter, lock tokens; empty: make_system_rng()
+  bool verify_foreign = true;         // assert presences in the batch, read absences first
+  size_t absence_read_pages = 4;      // estimated pages one read-first may take (queued edits'
+                                      // names join while it stays within this)
+  int64_t refresh_interval_ms = 0;    // background re-read: a cycle this often (0: none)
+  int64_t refresh_page_gap_ms = 1000; // at most one background page per this
 };
 
 // The back-off before re-reading after the `losses`-th lost compare-and-swap (losses >= 1):
 // u·min(cap_ms, base_ms·2^(losses-1)) for u in [0, 1), rounded down. Pure.
 int64_t cas_backoff_ms(int losses, int64_t base_ms, int64_t cap_ms, double u);
+
+// How an exclusive edit's working copy goes out: 0 requests (nothing changed), 1 (it fits one
+// request with its SOA), or the requests of a push under the lock (zone::plan_push over
+// zone::change_groups, each request carrying the SOA pair). What --sync --dry-run prints.
+size_t requests_needed(const zone::WorkingCopy& wc);
 
 class ZoneCommitter {
  public:
@@ -181,6 +216,13 @@ class ZoneCommitter {
     uint64_t pushes = 0;          // edits that needed several requests
     uint64_t lock_waits = 0;      // times another writer's push lock held us up
     uint64_t lock_takeovers = 0;  // locks taken over after their lease
+    uint64_t absence_reads = 0;   // reads made before answering edits resting on an absence
+    uint64_t asserted = 0;        // RRsets asserted by identical DELETE + CREATE in sent batches
+    uint64_t foreign_changes = 0; // lost compare-and-swaps whose re-read found another writer's change
+    uint64_t refused_unchanged = 0;  // refusals whose re-read found nothing changed
+    uint64_t refresh_pages = 0;   // background pages applied
+    uint64_t refresh_cycles = 0;  // background re-reads of the whole zone completed
+    uint64_t refresh_changes = 0; // background pages that found another writer's change
   };
   const Stats& stats() const { return stats_; }
   size_t queued() const { return queue_.size(); }
@@ -193,6 +235,7 @@ class ZoneCommitter {
     std::vector<AnswerFn> waiters;
     int cas_rounds = 0;
     size_t requests = 0;  // accepted change requests that carried it
+    uint64_t arrival = 0;  // stamp_ when submitted (compared with Mirror::read_stamp)
     // In a batch: the failure it met on the batch's working copy, answered when the batch is
     // (see the header); none: it is one of the batch's writers (or a no-op, NOERROR).
     std::optional<EditAnswer> verdict;
@@ -211,6 +254,10 @@ class ZoneCommitter {
     bool maybe_applied = false;             // lost its compare-and-swap after an unanswered attempt
     std::vector<zone::Name> reread;         // after a lost compare-and-swap: names to re-read
     bool reread_whole = false;              // ... or the whole zone
+    uint64_t read_stamp = 0;                // stamp_ when the re-read was sent
+    bool cas_lost = false;                  // re-reading after a lost compare-and-swap ...
+    std::string rejection;                  // ... refused with this reason
+    uint64_t changes_before = 0;            // Mirror::foreign_changes() before the re-read
     size_t writers() const;                 // members without a verdict
     const zone::Batch& batch() const { return chain[step]; }
     bool push() const { return chain.size() > 1; }
@@ -229,6 +276,29 @@ class ZoneCommitter {
   void on_change_done(ChangeOutcome outcome);
   void on_cas_lost(std::unique_ptr<Flight> f, const std::string& why, bool maybe_applied);
   void reread_then_retry();
+  // The names edit `p`, applied to wc since `mark`, rests on and that neither the batch asserts
+  // nor a read since it arrived shows (empty when verify_foreign is off). `no_batch`: it failed or
+  // the batch is empty so far.
+  std::vector<zone::Name> unread_reliances(const Pending& p, zone::WorkingCopy& wc, zone::WorkingCopy::Mark mark,
+                                           bool no_batch);
+  // e reads one of `names` (or the whole zone).
+  bool shares_names(const Edit& e, const std::set<zone::Name>& names) const;
+  // Sends nothing; reads `names` (and the absence names of queued edits, within
+  // absence_read_pages) from Route 53, then puts p back at the queue front.
+  void read_first(PendingPtr p, std::vector<zone::Name> names, bool was_suspect);
+  // After the re-read of a lost compare-and-swap that found nothing changed: Route 53 refuses the
+  // batch itself. True when handled (split, or its one writer REFUSED).
+  bool refused_unchanged(std::unique_ptr<Flight>& f);
+  // Rejected batch: bisect it, or answer its one writer REFUSED (`why`: Route 53's reason).
+  void split_or_refuse(std::unique_ptr<Flight> f, const std::string& why);
+  // Estimated ListResourceRecordSets calls to read `names` (Route 53 order, list_page_size).
+  size_t pages_to_read(const std::vector<zone::Name>& names) const;
+
+  // Background re-read (zone_refresh.cc).
+  void refresh_request();                         // refresh_timer_: ask for the next page
+  void on_refresh_page(Result<Page> page);
+  void apply_refresh_page();                      // idle: apply the page that arrived
+  void refresh_written(const std::vector<zone::Name>& names, bool whole_zone);  // mirror took them from elsewhere
   // After the re-read: the mirror holds exactly what `batch` wrote.
   bool batch_landed(const zone::Batch& batch) const;
   void on_reread(Result<std::vector<r53::RecordSet>> sets);
@@ -272,6 +342,21 @@ class ZoneCommitter {
   int64_t foreign_since_ms_ = 0;
   bool taking_over_ = false;
   uint32_t token_ = 0;
+  uint64_t stamp_ = 0;  // orders arrivals and reads (Pending::arrival, Mirror::read_stamp)
+  struct Refresh {
+    PageStart from;                 // where the next (or outstanding) page starts
+    bool outstanding = false;       // a page request is out
+    std::optional<Page> ready;      // arrived; applied when the committer is idle
+    uint64_t stamp = 0;             // stamp_ when it was requested
+    std::set<zone::Name> written;   // names the mirror took from elsewhere since then
+    bool discard = false;           // ... or the whole zone
+    int64_t cycle_start_ms = 0;
+    std::vector<std::pair<std::string, zone::Name>> index;  // the cycle's names in Route 53 order
+    size_t pages = 0;
+    uint64_t changes_before = 0;
+  };
+  Refresh refresh_;
+  loop::Timer refresh_timer_;
 
   std::map<std::string, Pending*> pending_by_key_;  // queued or in flight
   std::map<std::string, Answered> answered_;

@@ -14,7 +14,8 @@
 //   [aws]    endpoint, region, profile, requests-per-second, access-key-id, secret-access-key,
 //            session-token, max-attempts, poll-interval-min, poll-interval-max
 //   [key NAME]  algorithm, secret
-//   [zone NAME] hosted-zone-id, mode, allow-update (dynamic), record-set-quota, lock-lease;
+//   [zone NAME] hosted-zone-id, mode, allow-update (dynamic), record-set-quota, lock-lease,
+//   background-refresh, trust-mirror;
 //               secondary zones: primary, allow-notify, transfer-source, refresh-min/-max,
 //               retry-min/-max, expire-min/-max, max-change-percent, apex-ns, soa-timers
 #pragma once
@@ -71,7 +72,8 @@ struct AwsConfig {
   std::string endpoint;  // empty: AWS_ENDPOINT_URL_ROUTE_53, AWS_ENDPOINT_URL, partition default
   std::string region;    // empty: derived from the endpoint's partition
   std::string profile;   // empty: AWS_PROFILE or "default"
-  double requests_per_second = 5.0;
+  double requests_per_second = 4.0;
+  double min_requests_per_second = 1.0;  // floor while throttled; >= requests_per_second: fixed
   std::string access_key_id;      // empty: other credential sources
   std::string secret_access_key;  // never log
   std::string session_token;      // never log
@@ -154,6 +156,8 @@ struct ZoneConfig {
   SecondaryConfig secondary;             // secondary zones
   size_t record_set_quota = 10000;       // the hosted zone's MAX_RRSETS_BY_ZONE (raised by AWS support)
   int64_t lock_lease_ms = 120000;        // another writer's push lock unchanged this long: take it over
+  int64_t background_refresh_ms = 600000;  // a background re-read of the zone this often (0: never)
+  bool trust_mirror = false;             // UPDATEs answered from the mirror alone (no reads, no assertions)
   Location where;  // the [zone NAME] line
 };
 

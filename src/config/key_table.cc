@@ -334,14 +334,28 @@ Status set_profile(KeyContext& c, std::string_view v) {
   return {};
 }
 
-Status set_rps(KeyContext& c, std::string_view v) {
+// A request rate: above 0, at most 1000.
+Result<double> parse_rate(std::string_view v) {
   std::string t = trim(v);
   char* end = nullptr;
   double d = std::strtod(t.c_str(), &end);
   if (t.empty() || *end != '\0' || !(d > 0) || d > 1000) {
     return bad("\"" + t + "\" is not a rate between 0 (exclusive) and 1000");
   }
-  c.config.aws.requests_per_second = d;
+  return d;
+}
+
+Status set_rps(KeyContext& c, std::string_view v) {
+  auto d = parse_rate(v);
+  if (!d.ok()) return d.status();
+  c.config.aws.requests_per_second = *d;
+  return {};
+}
+
+Status set_min_rps(KeyContext& c, std::string_view v) {
+  auto d = parse_rate(v);
+  if (!d.ok()) return d.status();
+  c.config.aws.min_requests_per_second = *d;
   return {};
 }
 
@@ -540,6 +554,22 @@ Status set_lock_lease(KeyContext& c, std::string_view v) {
   return {};
 }
 
+Status set_background_refresh(KeyContext& c, std::string_view v) {
+  auto d = parse_duration_ms(v);
+  if (!d.ok()) return d.status();
+  if (*d != 0 && (*d < 1000 || *d > 604'800'000)) return bad("must be 0 (off) or between 1s and 1w");
+  c.zone->background_refresh_ms = *d;
+  return {};
+}
+
+Status set_trust_mirror(KeyContext& c, std::string_view v) {
+  std::string m = trim(v);
+  if (m == "yes") c.zone->trust_mirror = true;
+  else if (m == "no") c.zone->trust_mirror = false;
+  else return bad("\"" + m + "\" is not yes or no");
+  return {};
+}
+
 Status add_allow_update(KeyContext& c, std::string_view v) {
   auto r = parse_rule(v, *c.zone);
   if (!r.ok()) return r.status();
@@ -583,10 +613,12 @@ const std::vector<KeyDef>& key_table() {
        set_region},
       {S::kAws, "profile", nullptr, false, false, "profile in the shared AWS files (default: AWS_PROFILE)",
        set_profile},
-      {S::kAws, "requests-per-second", "5", false, false,
-       "Route 53 API calls per second, shared by every zone", set_rps},
-      {S::kAws, "access-key-id", nullptr, false, false, "explicit credentials (after the environment)",
-       set_akid},
+      {S::kAws, "requests-per-second", "4", false, false,
+       "Route 53 API calls per second, shared by every zone (lowered while throttled)", set_rps},
+      {S::kAws, "min-requests-per-second", "1", false, false,
+       "lowest rate while Route 53 throttles (at most requests-per-second)", set_min_rps},
+      {S::kAws, "access-key-id", nullptr, false, false,
+       "explicit credentials (beat the environment and the shared files)", set_akid},
       {S::kAws, "secret-access-key", nullptr, false, false, "secret of access-key-id", set_secret_key},
       {S::kAws, "session-token", nullptr, false, false, "token for temporary credentials",
        set_session_token},
@@ -609,6 +641,10 @@ const std::vector<KeyDef>& key_table() {
        "the hosted zone's record-set quota (MAX_RRSETS_BY_ZONE)", set_record_set_quota},
       {S::kZone, "lock-lease", "120s", false, false,
        "another writer's push lock unchanged this long is taken over", set_lock_lease},
+      {S::kZone, "background-refresh", "10m", false, false,
+       "re-read the whole zone this often, page by page at low priority (0: never)", set_background_refresh},
+      {S::kZone, "trust-mirror", "no", false, false,
+       "dynamic zones: yes answers UPDATEs from the mirror alone, blind to other writers", set_trust_mirror},
       {S::kZone, "primary", nullptr, true, false,
        "secondary zones: ADDR[:PORT] [key NAME], tried in order (IPv6 as [ADDR]:PORT)", add_primary},
       {S::kZone, "allow-notify", nullptr, true, false,

@@ -46,6 +46,8 @@ int main(int argc, char** argv) {
       return daemon::run_list_zones(*cfg, r53::process_environment(), stdout, stderr);
     case daemon::Mode::kExport:
       return daemon::run_export(*cfg, r53::process_environment(), opts->export_zone, stdout, stderr);
+    case daemon::Mode::kSync:
+      return daemon::run_sync(*cfg, r53::process_environment(), *opts, stdout, stderr);
     default:
       break;
   }

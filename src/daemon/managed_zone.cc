@@ -72,6 +72,9 @@ ManagedZone::ManagedZone(ZoneServices services, config::ZoneConfig config, zone:
   options_.committer.write_rules.apex_ns = config_.secondary.apex_ns == config::ApexNsPolicy::kPrimary &&
                                            config_.mode == config::ZoneMode::kSecondary;
   options_.committer.lock_lease_ms = config_.lock_lease_ms;
+  // Writers that do not go through route53d (commit/zone_committer.h).
+  options_.committer.verify_foreign = !config_.trust_mirror;
+  options_.committer.refresh_interval_ms = config_.background_refresh_ms;
 }
 
 ManagedZone::~ManagedZone() { *alive_ = false; }
@@ -280,9 +283,9 @@ void ManagedZone::on_refreshed(RefreshResult r) {
                    name().c_str(), primary.c_str(), r.primary_serial, pushed, name().c_str());
     else
       log::debug("zone %s: primary %s has serial %u: up to date", name().c_str(), primary.c_str(), r.primary_serial);
-    if (primary_ && primary_->serial() != pushed && dns::serial_gt(primary_->serial(), pushed)) {
-      // Our copy is the primary's current version but Route 53 still holds an older one (a push
-      // that failed): push it, comparing the whole zone (which names changed is not known).
+    if (primary_ && !copy_pushed_ && !dns::serial_gt(pushed, primary_->serial())) {
+      // Our copy is the primary's current version but its push failed (Route 53 may hold part of
+      // it, under the same serial or an older one): push it again, comparing the whole zone.
       return push(primary_, std::nullopt, "serial " + std::to_string(primary_->serial()) + " (pushed again)", pushed);
     }
     return refresh_ok(r.primary_serial);
@@ -296,6 +299,7 @@ void ManagedZone::on_refreshed(RefreshResult r) {
     }
     stats_.records_transferred += pz->record_count() + 1;
     primary_ = std::make_shared<zone::PrimaryZone>(std::move(*pz));
+    copy_pushed_ = false;
     force_axfr_ = false;
     // The transfer's serial, not the SOA query's: the zone may have changed in between.
     return push(primary_, std::nullopt, r.how + " serial " + std::to_string(primary_->serial()) + " from " + primary,
@@ -320,6 +324,7 @@ void ManagedZone::on_refreshed(RefreshResult r) {
       return check(true, r.primary, "IXFR did not apply");
     }
     changed.insert(names->begin(), names->end());
+    copy_pushed_ = false;
   }
   push(primary_, std::vector<zone::Name>(changed.begin(), changed.end()),
        r.how + " " + std::to_string(from) + " -> " + std::to_string(primary_->serial()) + " from " + primary, pushed,
@@ -371,6 +376,7 @@ void ManagedZone::push(std::shared_ptr<const zone::PrimaryZone> primary, std::op
                        }
                        if (a.rcode == LDNS_RCODE_NOERROR) {
                          ++stats_.pushes;
+                         copy_pushed_ = true;
                          if (a.requests == 0)
                            log::info("zone %s: %s: Route 53 already equal (no change request)", name().c_str(),
                                      what.c_str());

@@ -170,6 +170,7 @@ class ManagedZone {
   loop::Timer expire_timer_;
   std::unique_ptr<TransferSource::Handle> refresh_;
   std::shared_ptr<zone::PrimaryZone> primary_;  // the primary's zone as last transferred
+  bool copy_pushed_ = false;                    // Route 53 holds primary_'s version (its last push succeeded)
   bool recheck_ = false;                        // a NOTIFY or timer came while busy
   std::optional<size_t> recheck_primary_;
   bool force_axfr_ = false;                     // the next check asks for the full zone

@@ -3,6 +3,7 @@
 
 #include <optional>
 
+#include "daemon/await.h"
 #include "daemon/options.h"
 #include "daemon/route53_stack.h"
 #include "daemon/zone_export.h"
@@ -12,22 +13,14 @@
 namespace r53d::daemon {
 namespace {
 
-// Starts one asynchronous call and turns the loop until its callback has run.
+// One API call, waited for; a loop that runs dry gives an internal error.
 template <class T, class Start>
-r53::ApiResult<T> await(loop::EventBase& loop, Start start) {
-  std::optional<r53::ApiResult<T>> out;
-  start([&](r53::ApiResult<T> r) {
-    out = std::move(r);
-    loop.stop();
-  });
-  while (!out && loop.run_once()) {
-  }
-  if (!out) {
-    r53::ApiResult<T> r;
-    r.result = Status::internal("event loop ran dry before the call finished");
-    return r;
-  }
-  return std::move(*out);
+r53::ApiResult<T> await_api(loop::EventBase& loop, Start start) {
+  auto r = daemon::await<r53::ApiResult<T>>(loop, std::move(start));
+  if (r) return std::move(*r);
+  r53::ApiResult<T> fail;
+  fail.result = Status::internal("event loop ran dry before the call finished");
+  return fail;
 }
 
 // The configuration's warnings, as --check and the daemon's start-up report them.
@@ -70,7 +63,7 @@ int run_list_zones(const config::Config& cfg, const r53::Env& env, FILE* out, FI
     return kExitConfig;
   }
   r53::Route53Client& client = (*stack)->client();
-  auto zones = await<std::vector<r53::HostedZone>>(
+  auto zones = await_api<std::vector<r53::HostedZone>>(
       loop, [&](auto cb) { client.list_hosted_zones(std::move(cb)); });
   if (!zones.ok()) {
     print_error(err, "ListHostedZones", zones.status());
@@ -93,7 +86,7 @@ int run_export(const config::Config& cfg, const r53::Env& env, const std::string
 
   r53::HostedZone zone;
   if (looks_like_zone_id(zone_arg)) {
-    auto z = await<r53::HostedZoneDetails>(
+    auto z = await_api<r53::HostedZoneDetails>(
         loop, [&](auto cb) { client.get_hosted_zone(zone_arg, std::move(cb)); });
     if (!z.ok()) {
       print_error(err, "GetHostedZone " + r53::bare_id(zone_arg), z.status());
@@ -107,7 +100,7 @@ int run_export(const config::Config& cfg, const r53::Env& env, const std::string
                    zone_arg.c_str(), name.status().message().c_str());
       return kExitConfig;
     }
-    auto found = await<std::vector<r53::HostedZone>>(
+    auto found = await_api<std::vector<r53::HostedZone>>(
         loop, [&](auto cb) { client.find_hosted_zones_by_name(*name, std::move(cb)); });
     if (!found.ok()) {
       print_error(err, "ListHostedZonesByName", found.status());
@@ -116,7 +109,7 @@ int run_export(const config::Config& cfg, const r53::Env& env, const std::string
     if (found.value().size() != 1) {
       if (found.value().empty()) {
         // Say what there is, so a typo is easy to see.
-        auto all = await<std::vector<r53::HostedZone>>(
+        auto all = await_api<std::vector<r53::HostedZone>>(
             loop, [&](auto cb) { client.list_hosted_zones(std::move(cb)); });
         std::fprintf(err, "route53d: no hosted zone named %s", name->c_str());
         if (all.ok()) {
@@ -143,7 +136,7 @@ int run_export(const config::Config& cfg, const r53::Env& env, const std::string
     zone = found.value().front();
   }
 
-  auto rrsets = await<std::vector<r53::RecordSet>>(
+  auto rrsets = await_api<std::vector<r53::RecordSet>>(
       loop, [&](auto cb) { client.list_rrsets(zone.id, std::move(cb)); });
   if (!rrsets.ok()) {
     print_error(err, "ListResourceRecordSets " + r53::bare_id(zone.id), rrsets.status());

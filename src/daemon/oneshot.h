@@ -1,4 +1,4 @@
-// route53d's one-shot modes: --check, --list-zones, --export ZONE.
+// route53d's one-shot modes: --check, --list-zones, --export ZONE, --sync ZONE.
 //
 // Each returns the process exit code (daemon/options.h: 0 success, 1 Route 53 or network
 // failure, 2 bad configuration) and writes its result to `out`, problems to `err`. Each first
@@ -11,6 +11,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "daemon/options.h"
 #include "r53/env.h"
 
 namespace r53d::daemon {
@@ -26,6 +27,16 @@ int run_list_zones(const config::Config& cfg, const r53::Env& env, FILE* out, FI
 // err and lists what it found.
 int run_export(const config::Config& cfg, const r53::Env& env, const std::string& zone, FILE* out,
                FILE* err);
+
+// --sync ZONE [--dry-run] [--force] (options.sync_zone: a secondary zone's name, its hosted zone
+// ID, or "all"): for each zone, read the hosted zone, transfer the whole zone from its primary
+// (AXFR, next primary on failure), and print the plan one line per record set — "+ NAME TTL TYPE
+// VALUE...", "- NAME TTL TYPE VALUE...", "~ NAME TYPE TTL VALUE... -> TTL VALUE...", "! NAME TYPE:
+// reason" for what is skipped — then the counts and the ChangeResourceRecordSets calls it takes;
+// then apply it through the same commit pipeline as the daemon (unless dry_run). Exit 0 in sync or
+// applied, 1 failure, 2 configuration, 3 refused by a safety rule (max-change-percent unless
+// force; a primary zone with only SOA and NS; the record-set quota).
+int run_sync(const config::Config& cfg, const r53::Env& env, const Options& options, FILE* out, FILE* err);
 
 // True if text looks like a hosted zone ID rather than a name ("Z0123ABC", "/hostedzone/Z1").
 bool looks_like_zone_id(const std::string& text);

@@ -10,13 +10,17 @@ std::string usage_text() {
          "       route53d [-c FILE] --check         validate the configuration and exit\n"
          "       route53d [-c FILE] --list-zones    list the account's hosted zones\n"
          "       route53d [-c FILE] --export ZONE   print a hosted zone (name or ID) as a zone file\n"
+         "       route53d [-c FILE] --sync ZONE [--dry-run] [--force]\n"
+         "                                          transfer a secondary zone (name, ID or all) from its\n"
+         "                                          primary, print the plan, apply it (not with --dry-run)\n"
          "       route53d --version | --help\n"
          "\n"
          "  -c, --config FILE  configuration file (default " +
          std::string(kDefaultConfig) +
          ")\n"
          "\n"
-         "Exit status: 0 success, 1 Route 53 or network failure, 2 bad configuration or usage.\n"
+         "Exit status: 0 success (--sync: in sync or applied), 1 Route 53, network or transfer\n"
+         "failure, 2 bad configuration or usage, 3 --sync refused by a safety rule.\n"
          "See route53d(8) and route53d.ini(5).\n";
 }
 
@@ -61,6 +65,16 @@ Result<Options> parse_options(int argc, char** argv) {
       if (!v.ok()) return v.status();
       if (v->empty()) return Status::invalid_argument("--export needs a ZONE (name or hosted zone ID)");
       o.export_zone = *v;
+    } else if (a == "--sync") {
+      R53D_RETURN_IF_ERROR(set_mode(Mode::kSync, "--sync"));
+      auto v = take("a ZONE (name, hosted zone ID or all)");
+      if (!v.ok()) return v.status();
+      if (v->empty()) return Status::invalid_argument("--sync needs a ZONE (name, hosted zone ID or all)");
+      o.sync_zone = *v;
+    } else if (a == "--dry-run") {
+      o.dry_run = true;
+    } else if (a == "--force") {
+      o.force = true;
     } else if (a == "--version" || a == "-V") {
       R53D_RETURN_IF_ERROR(set_mode(Mode::kVersion, "--version"));
     } else if (a == "--help" || a == "-h") {
@@ -68,10 +82,12 @@ Result<Options> parse_options(int argc, char** argv) {
     } else {
       return Status::invalid_argument("unknown argument \"" + a + "\"");
     }
-    if (has_inline && a != "-c" && a != "--config" && a != "--export") {
+    if (has_inline && a != "-c" && a != "--config" && a != "--export" && a != "--sync") {
       return Status::invalid_argument(a + " takes no value");
     }
   }
+  if ((o.dry_run || o.force) && o.mode != Mode::kSync)
+    return Status::invalid_argument(std::string(o.dry_run ? "--dry-run" : "--force") + " goes with --sync");
   return o;
 }
 

@@ -22,10 +22,12 @@ Result<std::unique_ptr<Route53Stack>> Route53Stack::create(loop::EventBase& loop
   copts.access_key_id = aws.access_key_id;
   copts.secret_access_key = aws.secret_access_key;
   copts.session_token = aws.session_token;
+  copts.profile_set = !aws.profile.empty();
   s->creds_ = std::make_unique<r53::CredentialProvider>(loop, *s->fetcher_, env, copts);
 
   r53::Route53Options ropts;
   ropts.rate.requests_per_second = aws.requests_per_second;
+  ropts.rate.adapt.min_requests_per_second = aws.min_requests_per_second;
   ropts.backoff.max_attempts = aws.max_attempts;
   r53::CredentialProvider* creds = s->creds_.get();
   s->client_ = std::make_unique<r53::Route53Client>(

@@ -11,6 +11,7 @@
 
 #include "commit/route53_backend.h"
 #include "daemon/handler.h"
+#include "daemon/key_ring.h"
 #include "daemon/managed_zone.h"
 #include "daemon/xfr_transfer_source.h"
 #include "daemon/privileges.h"
@@ -21,7 +22,6 @@
 #include "net/server.h"
 #include "loop/timer.h"
 #include "r53/change_poller.h"
-#include "util/base64.h"
 #include "util/log.h"
 #include "zone/mirror.h"
 
@@ -65,7 +65,6 @@ class Server {
   int run();
 
  private:
-  Status build_key_ring();
   void zone_ready();
   void open_listeners();
   void fail(const std::string& why);
@@ -93,18 +92,6 @@ class Server {
   bool shutting_down_ = false;
   int64_t shutdown_deadline_ms_ = 0;
 };
-
-Status Server::build_key_ring() {
-  for (const auto& k : cfg_.keys) {
-    std::string alg = k.algorithm;
-    if (k.mac_bits > 0) alg += "-" + std::to_string(k.mac_bits);
-    auto key = dns::TsigKey::create(k.name, alg, base64_encode(k.secret));
-    if (!key.ok()) return Status::invalid_argument(k.where.str() + ": key " + k.name + ": " + key.status().message());
-    Status s = ring_.add(std::move(*key));
-    if (!s.ok()) return Status::invalid_argument(k.where.str() + ": key " + k.name + ": " + s.message());
-  }
-  return Status();
-}
 
 void Server::fail(const std::string& why) {
   log::error("%s", why.c_str());
@@ -173,7 +160,7 @@ void Server::check_shutdown() {
 
 int Server::run() {
   for (const std::string& w : cfg_.warnings) log::warning("%s", w.c_str());
-  Status s = build_key_ring();
+  Status s = build_key_ring(cfg_, ring_);
   if (!s.ok()) {
     log::error("%s", s.message().c_str());
     return 1;

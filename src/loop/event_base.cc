@@ -6,11 +6,12 @@
 #include <cstdlib>
 #include <exception>
 
+#include "loop/timer.h"
 #include "util/log.h"
 
 namespace r53d::loop {
 
-EventBase::EventBase(Clock& clock) : clock_(clock) {
+EventBase::EventBase(Clock& clock, TimerClock timers) : clock_(clock), timer_clock_(timers) {
   base_ = event_base_new();
   if (!base_) {
     log::error("event_base_new failed");
@@ -38,6 +39,7 @@ bool EventBase::run() {
 bool EventBase::run_once(bool nonblocking) {
   in_run_ = true;
   have_now_ = false;
+  if (timer_clock_ == TimerClock::kClock) activate_due_timers();
   int flags = nonblocking ? EVLOOP_NONBLOCK : EVLOOP_ONCE;
   int rc = event_base_loop(base_, flags);
   run_deferred();
@@ -65,6 +67,31 @@ int64_t EventBase::wall_ms() {
   if (!in_run_) return clock_.wall_ms();
   now_ms();
   return wall_ms_;
+}
+
+std::optional<int64_t> EventBase::next_timer_ms() const {
+  if (clock_timers_.empty()) return std::nullopt;
+  return clock_timers_.begin()->first.first;
+}
+
+EventBase::ClockTimerKey EventBase::add_clock_timer(int64_t deadline_ms, Timer* t) {
+  ClockTimerKey key{deadline_ms, ++clock_timer_seq_};
+  clock_timers_.emplace(key, t);
+  return key;
+}
+
+void EventBase::remove_clock_timer(const ClockTimerKey& key) { clock_timers_.erase(key); }
+
+void EventBase::activate_due_timers() {
+  int64_t now = clock_.mono_ms();
+  // Activated in deadline order; libevent runs active events first in, first out.
+  while (!clock_timers_.empty() && clock_timers_.begin()->first.first <= now) {
+    auto it = clock_timers_.begin();
+    Timer* t = it->second;
+    int64_t deadline = it->first.first;
+    clock_timers_.erase(it);
+    t->on_clock_due(deadline);
+  }
 }
 
 void EventBase::defer(std::function<void()> fn) {

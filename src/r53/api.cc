@@ -98,7 +98,7 @@ void Route53Client::cancel(uint64_t op_id) {
 void Route53Client::start_call(
     uint64_t op_id, std::string method, std::string path, QueryList query, std::string body,
     std::string queue_key,
-    std::function<void(Result<HttpResponse>, std::optional<ApiError>, int)> done) {
+    std::function<void(Result<HttpResponse>, std::optional<ApiError>, int)> done, RateLimiter::Priority priority) {
   auto it = ops_.find(op_id);
   if (it == ops_.end()) return;
   auto call = std::make_unique<Call>();
@@ -108,6 +108,7 @@ void Route53Client::start_call(
   call->query = std::move(query);
   call->body = std::move(body);
   call->queue_key = std::move(queue_key);
+  call->priority = priority;
   call->done = std::move(done);
   it->second.call = std::move(call);
   attempt(op_id);
@@ -138,9 +139,8 @@ void Route53Client::on_credentials(uint64_t op_id, Result<Credentials> creds) {
     retry_or_fail(op_id, Status(s.code(), "credentials: " + s.message()), std::nullopt);
     return;
   }
-  call->ticket = limiter_.acquire(call->queue_key, [this, op_id, c = std::move(*creds)]() {
-    on_token(op_id, c);
-  });
+  call->ticket = limiter_.acquire(
+      call->queue_key, [this, op_id, c = std::move(*creds)]() { on_token(op_id, c); }, call->priority);
 }
 
 void Route53Client::on_token(uint64_t op_id, Credentials creds) {
@@ -148,6 +148,7 @@ void Route53Client::on_token(uint64_t op_id, Credentials creds) {
   if (it == ops_.end() || !it->second.call) return;
   Call* call = it->second.call.get();
   call->ticket = 0;
+  call->granted_ms = loop_.clock().mono_ms();
   it->second.requests++;
   stats_.requests++;
   // Sign with the time of sending, not the loop's cached time: a retry gets a new date.
@@ -180,9 +181,10 @@ void Route53Client::on_response(uint64_t op_id, Result<HttpResponse> r) {
     return;
   }
   ApiError err = parse_error_response(r->status, r->body, r->header("x-amzn-RequestId"));
-  if (is_throttling_code(err.code)) {
+  if (is_throttling_code(err.code) || err.http_status == 429) {
     stats_.throttled++;
-    limiter_.on_throttled();  // the account's bucket is empty: ours should be too
+    // The account's bucket is empty: ours should be too, and our rate lower.
+    limiter_.on_throttled(call->granted_ms);
   }
   Code code = code_for_aws_error(err.http_status, err.code);
   Status status(code, err.to_string());  // before err is moved (argument order is unspecified)
@@ -206,8 +208,9 @@ void Route53Client::retry_or_fail(uint64_t op_id, Status status, std::optional<A
     return;
   }
   if (retryable && call->attempts > 1) {
-    status = Status(status.code(), status.message() + " (after " +
-                                       std::to_string(call->attempts) + " attempts)");
+    status = Status(status.code(), err ? err->to_string(call->attempts)
+                                       : status.message() + " (after " +
+                                             std::to_string(call->attempts) + " attempts)");
   }
   std::unique_ptr<Call> done_call = std::move(it->second.call);
   auto done = std::move(done_call->done);
@@ -352,7 +355,7 @@ uint64_t Route53Client::get_hosted_zone(const std::string& zone_id, Callback<Hos
 
 void Route53Client::rrset_page_call(
     uint64_t op_id, const std::string& zone, const RrsetStart& start, int max_items,
-    std::function<void(Result<RrsetPage>, std::optional<ApiError>, int)> done) {
+    std::function<void(Result<RrsetPage>, std::optional<ApiError>, int)> done, RateLimiter::Priority priority) {
   if (max_items <= 0) max_items = options_.list_rrsets_page_size;
   QueryList q = {{"maxitems", std::to_string(max_items)}};
   // Passed back verbatim; canonical_query percent-encodes '\' of "\052" as %5C.
@@ -363,16 +366,19 @@ void Route53Client::rrset_page_call(
              [done](Result<HttpResponse> r, std::optional<ApiError> err, int attempts) {
                if (!r.ok()) return done(r.status(), std::move(err), attempts);
                done(parse_list_rrsets_response(r->body), std::nullopt, attempts);
-             });
+             },
+             priority);
 }
 
 uint64_t Route53Client::list_rrsets_page(const std::string& zone_id, const RrsetStart& start,
-                                         int max_items, Callback<RrsetPage> cb) {
+                                         int max_items, Callback<RrsetPage> cb, RateLimiter::Priority priority) {
   uint64_t op = new_op();
-  rrset_page_call(op, bare_id(zone_id), start, max_items,
-                  [this, op, cb](Result<RrsetPage> p, std::optional<ApiError> err, int attempts) {
-                    deliver<RrsetPage>(op, cb, std::move(p), std::move(err), attempts);
-                  });
+  rrset_page_call(
+      op, bare_id(zone_id), start, max_items,
+      [this, op, cb](Result<RrsetPage> p, std::optional<ApiError> err, int attempts) {
+        deliver<RrsetPage>(op, cb, std::move(p), std::move(err), attempts);
+      },
+      priority);
   return op;
 }
 

@@ -21,8 +21,10 @@
 // errors), kDeadlineExceeded (last attempt timed out), kNotFound (NoSuch*), kPermissionDenied
 // (403 auth errors), kInvalidArgument (InvalidChangeBatch, InvalidInput, other 4xx, or a response
 // that does not parse), kFailedPrecondition (state conflicts such as HostedZoneNotEmpty). The
-// message reads "InvalidChangeBatch: [Tried to ...]", "Throttling: Rate exceeded (after 8
-// attempts)", "GET 127.0.0.1:8053: Connection refused (after 8 attempts)".
+// message reads "InvalidChangeBatch: [Tried to ...] (request id 7eb28fd5-...)", "Throttling: Rate
+// exceeded (request id 1234-..., after 8 attempts)", "GET 127.0.0.1:8053: Connection refused
+// (after 8 attempts)": an AWS error keeps the request ID Route 53 returned (RequestId in the body,
+// else the x-amzn-RequestId header), which AWS support asks for.
 //
 // IDs are accepted with or without the "/hostedzone/" and "/change/" prefixes.
 // Callbacks always come from the loop, never before the call returns. Each call returns an id
@@ -119,9 +121,10 @@ class Route53Client {
   uint64_t get_hosted_zone(const std::string& zone_id, Callback<HostedZoneDetails> cb);
   // Every record set of the zone (all pages, NextRecordIdentifier honoured), in API order.
   uint64_t list_rrsets(const std::string& zone_id, Callback<std::vector<RecordSet>> cb);
-  // One page starting at `start` with max_items (0: options.list_rrsets_page_size).
+  // One page starting at `start` with max_items (0: options.list_rrsets_page_size). kBackground:
+  // its rate-limit token yields to every other call (RateLimiter), retries included.
   uint64_t list_rrsets_page(const std::string& zone_id, const RrsetStart& start, int max_items,
-                            Callback<RrsetPage> cb);
+                            Callback<RrsetPage> cb, RateLimiter::Priority priority = RateLimiter::Priority::kNormal);
   uint64_t change_rrsets(const std::string& zone_id, const ChangeBatch& batch,
                          Callback<ChangeInfo> cb);
   uint64_t get_change(const std::string& change_id, Callback<ChangeInfo> cb);
@@ -155,8 +158,10 @@ class Route53Client {
     QueryList query;
     std::string body;
     std::string queue_key;  // rate-limiter queue (zone id or "")
+    RateLimiter::Priority priority = RateLimiter::Priority::kNormal;
     int attempts = 0;
     uint64_t ticket = 0;   // limiter ticket while waiting for a token
+    int64_t granted_ms = 0;  // loop clock (monotonic) when the last attempt got its token
     uint64_t http_id = 0;  // while in flight
     std::unique_ptr<loop::Timer> backoff;
     // Final outcome of this request: the 2xx response, or the failure.
@@ -172,7 +177,8 @@ class Route53Client {
   // Starts (or restarts for the next page) the request of op_id.
   void start_call(uint64_t op_id, std::string method, std::string path, QueryList query,
                   std::string body, std::string queue_key,
-                  std::function<void(Result<HttpResponse>, std::optional<ApiError>, int)> done);
+                  std::function<void(Result<HttpResponse>, std::optional<ApiError>, int)> done,
+                  RateLimiter::Priority priority = RateLimiter::Priority::kNormal);
   void attempt(uint64_t op_id);
   void on_credentials(uint64_t op_id, Result<Credentials> creds);
   void on_token(uint64_t op_id, Credentials creds);
@@ -196,7 +202,8 @@ class Route53Client {
                         std::shared_ptr<std::vector<RecordSet>> acc,
                         Callback<std::vector<RecordSet>> cb);
   void rrset_page_call(uint64_t op_id, const std::string& zone, const RrsetStart& start,
-                       int max_items, std::function<void(Result<RrsetPage>, std::optional<ApiError>, int)> done);
+                       int max_items, std::function<void(Result<RrsetPage>, std::optional<ApiError>, int)> done,
+                       RateLimiter::Priority priority = RateLimiter::Priority::kNormal);
 
   loop::EventBase& loop_;
   HttpClient& http_;

@@ -19,6 +19,7 @@ namespace r53d::r53 {
 namespace {
 
 constexpr size_t kMaxFileBytes = 1u << 20;
+constexpr std::string_view kIniSource = "configuration file [aws]";
 
 std::string home_dir(const Env& env) {
   std::string home = env_get(env, "HOME");
@@ -197,8 +198,28 @@ Result<Credentials> parse_credentials_json(std::string_view body, std::string_vi
 Result<StaticLookup> lookup_static_credentials(const Env& env, const IniKeys& ini) {
   StaticLookup out;
 
-  // 1. Environment.
-  {
+  // 1. INI [aws] keys: an explicit setting of route53d's own configuration wins over the
+  // ambient environment, as [aws] endpoint and region do.
+  if (!ini.access_key_id.empty() && !ini.secret_access_key.empty()) {
+    out.credentials = Credentials{ini.access_key_id, ini.secret_access_key, ini.session_token, 0,
+                                  std::string(kIniSource)};
+    return out;
+  }
+  if (!ini.access_key_id.empty()) {
+    return Status::invalid_argument(std::string(kIniSource) +
+                                    ": access-key-id is set but secret-access-key is not");
+  }
+  if (!ini.secret_access_key.empty()) {
+    return Status::invalid_argument(std::string(kIniSource) +
+                                    ": secret-access-key is set but access-key-id is not");
+  }
+  out.tried.push_back(std::string(kIniSource) + " (no access-key-id)");
+
+  // 2. Environment, unless the INI names a profile: as in botocore, a profile given explicitly
+  // (not through AWS_PROFILE) negates the environment's keys (route53-api.md §1.6).
+  if (ini.profile_set) {
+    out.tried.push_back("environment (skipped: [aws] profile is set)");
+  } else {
     std::string akid = env_get(env, "AWS_ACCESS_KEY_ID");
     std::string secret = env_get(env, "AWS_SECRET_ACCESS_KEY");
     if (!akid.empty() && !secret.empty()) {
@@ -215,20 +236,6 @@ Result<StaticLookup> lookup_static_credentials(const Env& env, const IniKeys& in
     }
     out.tried.push_back("environment (AWS_ACCESS_KEY_ID not set)");
   }
-
-  // 2. INI [aws] keys.
-  if (!ini.access_key_id.empty() && !ini.secret_access_key.empty()) {
-    out.credentials =
-        Credentials{ini.access_key_id, ini.secret_access_key, ini.session_token, 0, "config [aws]"};
-    return out;
-  }
-  if (!ini.access_key_id.empty()) {
-    return Status::invalid_argument("config [aws]: access-key-id is set but secret-access-key is not");
-  }
-  if (!ini.secret_access_key.empty()) {
-    return Status::invalid_argument("config [aws]: secret-access-key is set but access-key-id is not");
-  }
-  out.tried.push_back("config [aws] (no access-key-id)");
 
   // 3 and 4. Shared credentials and config files.
   bool explicit_profile = false;
@@ -295,7 +302,8 @@ Result<StaticLookup> lookup_static_credentials(const Env& env, const IniKeys& in
     }
   }
   if (explicit_profile && !profile_seen) {
-    return Status::invalid_argument("profile " + profile + " (from AWS_PROFILE) not found in " +
+    const char* from = ini.profile_set ? " (from [aws] profile)" : " (from AWS_PROFILE)";
+    return Status::invalid_argument("profile " + profile + from + " not found in " +
                                     cred_path + " or " + conf_path);
   }
   return out;

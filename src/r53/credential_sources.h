@@ -2,7 +2,7 @@
 // parsers the remote sources share. CredentialProvider (credentials.h) runs the whole chain; this
 // part is synchronous and pure apart from reading files.
 //
-//   auto st = lookup_static_credentials(env, {cfg.akid, cfg.secret, cfg.token});
+//   auto st = lookup_static_credentials(env, {cfg.akid, cfg.secret, cfg.token, !cfg.profile.empty()});
 //   if (!st.ok()) fail(st.status());           // a broken source: kInvalidArgument, names it
 //   else if (st->credentials) use(*st->credentials);
 //   else go_on_with(st->tried);                // "source (why it had nothing)", in order
@@ -22,9 +22,12 @@ namespace r53d::r53 {
 
 // Explicit keys from the INI [aws] section; "" when not set.
 struct IniKeys {
-  std::string access_key_id;
-  std::string secret_access_key;
-  std::string session_token;
+  std::string access_key_id{};
+  std::string secret_access_key{};
+  std::string session_token{};
+  // The INI [aws] profile is set (its name is passed as AWS_PROFILE in the Env): the environment's
+  // keys are then skipped, as botocore skips them for a profile given explicitly.
+  bool profile_set = false;
 };
 
 struct StaticLookup {
@@ -32,8 +35,9 @@ struct StaticLookup {
   std::vector<std::string> tried;          // "source (why it had nothing)", in order
 };
 
-// Sources 1-4 of credentials.h, in order: environment, INI keys, shared credentials file
-// (section [NAME]), shared config file (section [profile NAME], or [default]). Profile: AWS_PROFILE,
+// Sources 1-4 of credentials.h, in order: INI keys, environment (skipped when ini.profile_set),
+// shared credentials file (section [NAME]), shared config file (section [profile NAME], or
+// [default]). Profile: AWS_PROFILE,
 // else AWS_DEFAULT_PROFILE, else "default". Files: AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE
 // ("~/" expanded), else $HOME/.aws/credentials and $HOME/.aws/config.
 // Errors (kInvalidArgument): only one of the two keys in a source, a shared file that does not

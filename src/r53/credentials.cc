@@ -70,6 +70,14 @@ std::string http_failure(const Result<HttpResponse>& r) {
 
 }  // namespace
 
+std::string masked_access_key_id(std::string_view access_key_id) {
+  if (access_key_id.size() < 12) {
+    return "..." + std::string(access_key_id.substr(access_key_id.size() - std::min<size_t>(2, access_key_id.size() / 2)));
+  }
+  return std::string(access_key_id.substr(0, 4)) + "..." +
+         std::string(access_key_id.substr(access_key_id.size() - 4));
+}
+
 CredentialProvider::CredentialProvider(loop::EventBase& loop, Fetcher& fetcher, Env env,
                                        CredentialOptions opts)
     : loop_(loop),
@@ -133,7 +141,10 @@ void CredentialProvider::finish(Result<Credentials> r) {
     }
   }
   if (r.ok()) {
-    if (source_ != r->source) log::info("AWS credentials from %s", r->source.c_str());
+    if (source_ != r->source) {
+      log::info("AWS credentials: from %s (access key %s)", r->source.c_str(),
+                masked_access_key_id(r->access_key_id).c_str());
+    }
     source_ = r->source;
     cached_ = *r;
     deliver(std::move(r));
@@ -158,8 +169,8 @@ void CredentialProvider::resolve() {
   if (kind_ == Kind::kImds) return fetch_imds(done);
 
   // First resolution (or every previous one failed): walk the chain.
-  auto st = lookup_static_credentials(
-      env_, {opts_.access_key_id, opts_.secret_access_key, opts_.session_token});
+  auto st = lookup_static_credentials(env_, {opts_.access_key_id, opts_.secret_access_key,
+                                             opts_.session_token, opts_.profile_set});
   if (!st.ok()) return finish(st.status());
   if (st->credentials) {
     kind_ = Kind::kStatic;

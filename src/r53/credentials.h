@@ -1,9 +1,11 @@
 // AWS credentials for the Route 53 client: the SDK default chain, cached and refreshed.
 //
-// Sources, in the order of the AWS SDKs (route53-api.md §1.6); the first that has credentials
+// Sources, in the order of the AWS SDKs (route53-api.md §1.6) except that route53d's own
+// configuration comes first, as it does for endpoint and region; the first that has credentials
 // wins and stays the source for later refreshes:
-//   1. environment: AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY [+ AWS_SESSION_TOKEN]
-//   2. the INI `[aws]` keys access-key-id + secret-access-key [+ session-token] (passed in)
+//   1. the INI `[aws]` keys access-key-id + secret-access-key [+ session-token] (passed in)
+//   2. environment: AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY [+ AWS_SESSION_TOKEN]; skipped when
+//      the INI names a profile (as botocore skips it for a profile passed explicitly)
 //   3. shared credentials file (AWS_SHARED_CREDENTIALS_FILE, default ~/.aws/credentials),
 //      section [NAME] of the profile (AWS_PROFILE, else AWS_DEFAULT_PROFILE, else "default")
 //   4. shared config file (AWS_CONFIG_FILE, default ~/.aws/config), section [profile NAME]
@@ -25,7 +27,8 @@
 // not exist, a forbidden container URL) fails with kInvalidArgument naming it; a container or
 // IMDS transport failure with kUnavailable.
 //
-// Secrets never appear in messages or logs.
+// The first success, and any later change of source, is logged at info level: "AWS credentials:
+// from SOURCE (access key AKIA...WXYZ)". Secrets never appear in messages or logs.
 //
 //   HttpClient http(loop.base());
 //   HttpClientFetcher fetcher(http);
@@ -85,6 +88,8 @@ struct CredentialOptions {
   std::string access_key_id;
   std::string secret_access_key;
   std::string session_token;
+  // The INI [aws] profile is set (and passed as AWS_PROFILE in env): skip the environment's keys.
+  bool profile_set = false;
   // Base URL for AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (tests point it at a local server).
   std::string container_base_url = "http://169.254.170.2";
   // IMDS base URL when AWS_EC2_METADATA_SERVICE_ENDPOINT is not set.
@@ -97,6 +102,11 @@ struct CredentialOptions {
   int container_attempts = 3;
   int64_t container_retry_delay_ms = 1000;
 };
+
+// An access key ID as logs show it: its first 4 and last 4 characters ("AKIA...MPLE"); only the
+// last 2 of an ID shorter than 12. The key ID is not a secret, but a log needs no more to tell
+// keys apart.
+std::string masked_access_key_id(std::string_view access_key_id);
 
 class CredentialProvider {
  public:

@@ -225,6 +225,11 @@ Outcome Processor::prerequisites() {
       if (ldns_rr_rd_count(rr) != 0) return fail(LDNS_RCODE_FORMERR, at + ": RDATA with class " + class_text(cls));
       if (zone::is_meta_type(type) && type != LDNS_RR_TYPE_ANY) return fail(LDNS_RCODE_FORMERR, at + ": meta type");
       bool any = type == LDNS_RR_TYPE_ANY;
+      Key key{owner, any ? static_cast<uint16_t>(LDNS_RR_TYPE_ANY) : type};
+      if (cls == LDNS_RR_CLASS_ANY)
+        wc_.rely_present(key);
+      else
+        wc_.rely_absent(key);
       if (cls == LDNS_RR_CLASS_ANY) {
         if (any && !wc_.name_in_use(owner)) return fail(LDNS_RCODE_NXDOMAIN, at + ": name is not in use");
         if (!any && !wc_.find(owner, type)) return fail(LDNS_RCODE_NXRRSET, at + ": RRset does not exist");
@@ -244,6 +249,7 @@ Outcome Processor::prerequisites() {
   for (const auto& [key, want] : value_sets) {
     const ldns_rr* rr = ldns_rr_list_rr(pres, first_rr[key]);
     std::string at = where("prerequisite", first_rr[key], rr);
+    wc_.rely_present(key);  // its exact version, values included
     auto cur = wc_.find(key.owner, key.type);
     if (!cur) return fail(LDNS_RCODE_NXRRSET, at + ": RRset does not exist");
     if (cur->read_only())
@@ -316,13 +322,24 @@ Outcome Processor::add(size_t i, const ldns_rr* rr) {
   }
 
   auto at_name = wc_.at_name(owner);
-  bool has_cname = false, has_other = false;
-  for (const auto& s : at_name) (s->type() == LDNS_RR_TYPE_CNAME ? has_cname : has_other) = true;
-  if (type == LDNS_RR_TYPE_CNAME && has_other) {
+  const RRset* other = nullptr;
+  bool has_cname = false;
+  for (const auto& s : at_name) {
+    if (s->type() == LDNS_RR_TYPE_CNAME)
+      has_cname = true;
+    else if (!other)
+      other = s.get();
+  }
+  // An add ignored because of what is at the name rests on that RRset (RFC 2136 §3.4.2.2): its
+  // presence is asserted in the batch. An add that goes through needs nothing more: Route 53
+  // refuses a CNAME conflict itself.
+  if (type == LDNS_RR_TYPE_CNAME && other) {
+    wc_.rely_present(other->key());
     ignore(i, rr, "CNAME beside other data");
     return Outcome{};
   }
   if (type != LDNS_RR_TYPE_CNAME && has_cname) {
+    wc_.rely_present(Key{owner, LDNS_RR_TYPE_CNAME});
     ignore(i, rr, "data beside a CNAME");
     return Outcome{};
   }
@@ -332,19 +349,22 @@ Outcome Processor::add(size_t i, const ldns_rr* rr) {
   auto cur = wc_.find(owner, type);
   if (type == LDNS_RR_TYPE_CNAME) {  // only one CNAME: a new one replaces the old one
     if (cur && cur->contains(rd->canon) && cur->ttl_s() == ttl) {
+      wc_.rely_present(cur->key());
       ignore(i, rr, "duplicate");
       return Outcome{};
     }
-    put(RRset::make(owner, type, ttl, {std::move(*rd)}, cur ? cur->stored()[0].name : ""));
+    put(RRset::make(owner, type, ttl, {std::move(*rd)}, cur ? cur->r53_name() : ""));
     return Outcome{};
   }
   if (!cur) {
     put(RRset::make(owner, type, ttl, {std::move(*rd)}));
   } else if (cur->contains(rd->canon)) {
-    if (cur->ttl_s() == ttl)
+    if (cur->ttl_s() == ttl) {
+      wc_.rely_present(cur->key());
       ignore(i, rr, "duplicate");
-    else
+    } else {
       put(cur->with_ttl(ttl));  // same record, new TTL: the RRset takes it (BIND)
+    }
   } else {
     put(cur->with_added(std::move(*rd), ttl));  // RFC 2181 §5.2: one TTL, the added RR's
   }
@@ -357,11 +377,15 @@ void Processor::delete_rrset(size_t i, const Name& owner, uint16_t type) {
     ignored_.push_back("update RR " + std::to_string(i + 1) + ": delete of the apex " + type_text(type) + " (ignored)");
     return;
   }
-  if (wc_.find(owner, type)) erase(owner, type);
+  if (wc_.find(owner, type))
+    erase(owner, type);  // the batch DELETEs its exact version
+  else
+    wc_.rely_absent(Key{owner, type});
 }
 
 // §3.4.2.3: delete all RRsets at a name; at the apex SOA and NS stay.
 void Processor::delete_name(size_t, const Name& owner) {
+  wc_.rely_absent(Key{owner, LDNS_RR_TYPE_ANY});  // no type the working copy does not know of
   for (const auto& s : wc_.at_name(owner)) {
     if (owner == apex_ && (s->type() == LDNS_RR_TYPE_SOA || s->type() == LDNS_RR_TYPE_NS)) continue;
     erase(owner, s->type());
@@ -378,9 +402,15 @@ void Processor::delete_rr(size_t i, const ldns_rr* rr) {
     return;
   }
   auto cur = wc_.find(owner, type);
-  if (!cur) return;
+  if (!cur) {
+    wc_.rely_absent(Key{owner, type});
+    return;
+  }
   std::string canon = zone::canonical_rdata(rr);
-  if (!cur->contains(canon)) return;
+  if (!cur->contains(canon)) {
+    wc_.rely_present(cur->key());  // its exact version shows the value is not there
+    return;
+  }
   auto rest = cur->without(canon);
   if (rest)
     put(std::move(rest));
@@ -397,6 +427,23 @@ std::vector<Name> names_read(const ldns_pkt* pkt, const Name& apex) {
       Name owner = Name::from_rdf(ldns_rr_owner(ldns_rr_list_rr(l, i)));
       if (owner.is_at_or_below(apex)) out.insert(owner);
     }
+  }
+  return std::vector<Name>(out.begin(), out.end());
+}
+
+std::vector<Name> absence_names(const ldns_pkt* pkt, const Name& apex) {
+  std::set<Name> out;
+  auto add = [&](const ldns_rr* rr) {
+    Name owner = Name::from_rdf(ldns_rr_owner(rr));
+    if (owner.is_at_or_below(apex)) out.insert(owner);
+  };
+  for (size_t i = 0; i < count(prereqs_of(pkt)); ++i) {
+    const ldns_rr* rr = ldns_rr_list_rr(prereqs_of(pkt), i);
+    if (ldns_rr_get_class(rr) == LDNS_RR_CLASS_NONE) add(rr);
+  }
+  for (size_t i = 0; i < count(updates_of(pkt)); ++i) {
+    const ldns_rr* rr = ldns_rr_list_rr(updates_of(pkt), i);
+    if (ldns_rr_get_class(rr) == LDNS_RR_CLASS_ANY && ldns_rr_get_type(rr) == LDNS_RR_TYPE_ANY) add(rr);
   }
   return std::vector<Name>(out.begin(), out.end());
 }

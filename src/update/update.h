@@ -40,6 +40,12 @@
 //      takes serial, timers and TTL from the UPDATE.
 //   7. Route 53 limits: an RRset over 400 values or a value over 4,000 characters -> REFUSED.
 // On any failure the working copy is rolled back to where it was (nothing half applied).
+// What the answer rests on in Route 53 is told to the working copy (zone/mirror.h, rely_*), so that
+// the group commit can assert it in the batch or read it first: each prerequisite evaluated (yx*:
+// present, value-dependent: the exact RRset, nx*: absent), the RRset that makes an add ignored
+// (the CNAME, or the data beside which a CNAME is not added), the RRset of an ignored duplicate add
+// or of a delete of a value it does not hold, and the absence of what a delete finds missing (the
+// whole name for "delete all RRsets at a name").
 // The SOA serial bump is not done here: zone::diff adds it once per batch (RFC 2136 §3.6 allows
 // one increment for several updates).
 #pragma once
@@ -81,6 +87,11 @@ Outcome apply(const ldns_pkt* pkt, const Grant& grant, zone::WorkingCopy& wc);
 // The owner names of the prerequisite and update sections at or below `apex`, sorted, each once:
 // every name apply() may read in the zone (pkt borrowed).
 std::vector<zone::Name> names_read(const ldns_pkt* pkt, const zone::Name& apex);
+
+// The owner names whose absence (of the name, or of an RRset there) apply() may check: prerequisites
+// of class NONE and deletes of whole names, sorted, each once (pkt borrowed). The group commit
+// reads them from Route 53 ahead for queued UPDATEs, sharing one ListResourceRecordSets.
+std::vector<zone::Name> absence_names(const ldns_pkt* pkt, const zone::Name& apex);
 
 // "NOERROR", "FORMERR", ..., "NOTZONE" (ldns spells NOTIMP "NOTIMPL"; this says "NOTIMP").
 const char* rcode_name(ldns_pkt_rcode rcode);

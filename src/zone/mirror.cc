@@ -149,7 +149,12 @@ Status Mirror::commit(const Batch& batch) {
   return Status();
 }
 
-Status Mirror::reload_zone(const std::vector<r53::RecordSet>& sets) {
+uint64_t Mirror::read_stamp(const Name& owner) const {
+  auto it = read_stamps_.find(owner);
+  return it == read_stamps_.end() ? zone_stamp_ : std::max(zone_stamp_, it->second);
+}
+
+Status Mirror::reload_zone(const std::vector<r53::RecordSet>& sets, uint64_t stamp) {
   // Every name the mirror had or Route 53 now has.
   std::set<Name> all;
   for (const auto& [key, set] : sets_) all.insert(key.owner);
@@ -161,10 +166,15 @@ Status Mirror::reload_zone(const std::vector<r53::RecordSet>& sets) {
   R53D_RETURN_IF_ERROR(reload_names(std::vector<Name>(all.begin(), all.end()), sets));
   all_fresh_ = true;
   fresh_.clear();
+  if (stamp) {
+    read_stamps_.clear();
+    set_zone_stamp(stamp);
+  }
   return Status();
 }
 
-Status Mirror::reload_names(const std::vector<Name>& names, const std::vector<r53::RecordSet>& sets) {
+Status Mirror::reload_names(const std::vector<Name>& names, const std::vector<r53::RecordSet>& sets,
+                            uint64_t stamp) {
   std::set<Name> wanted(names.begin(), names.end());
   std::vector<r53::RecordSet> keep;
   for (const auto& rs : sets) {
@@ -175,12 +185,19 @@ Status Mirror::reload_names(const std::vector<Name>& names, const std::vector<r5
   auto grouped = group_record_sets(std::move(keep));
   if (!grouped.ok()) return grouped.status();
   std::map<Key, RRset::Ptr> next = sets_;
+  bool differs = false;
+  size_t had = 0;
   for (auto it = next.begin(); it != next.end();) {
-    if (wanted.count(it->first.owner))
+    if (wanted.count(it->first.owner)) {
+      ++had;
+      auto g = grouped->find(it->first);
+      if (g == grouped->end() || !g->second->same_data(*it->second)) differs = true;
       it = next.erase(it);
-    else
+    } else {
       ++it;
+    }
   }
+  if (had != grouped->size()) differs = true;
   for (auto& [key, set] : *grouped) next[key] = set;
   std::swap(sets_, next);
   RRset::Ptr old_soa = soa_;
@@ -196,6 +213,9 @@ Status Mirror::reload_names(const std::vector<Name>& names, const std::vector<r5
     fresh_.clear();
   }
   if (!all_fresh_) fresh_.insert(wanted.begin(), wanted.end());
+  if (differs) ++foreign_changes_;
+  if (stamp)
+    for (const auto& n : wanted) read_stamps_[n] = std::max(read_stamps_[n], stamp);
   ++generation_;
   return Status();
 }
@@ -336,6 +356,8 @@ Status WorkingCopy::erase(const Name& owner, uint16_t type) {
 
 void WorkingCopy::rollback(Mark m) {
   if (stale_.size() > m.stale_size) stale_.resize(m.stale_size);
+  if (relied_.size() > m.relied_size) relied_.resize(m.relied_size);
+  if (relied_creates_.size() > m.creates_size) relied_creates_.resize(m.creates_size);
   while (undo_.size() > m.undo_size) {
     Undo u = std::move(undo_.back());
     undo_.pop_back();
@@ -357,6 +379,11 @@ void WorkingCopy::rollback(Mark m) {
 BatchSize WorkingCopy::size() const {
   if (differing_ == 0) return BatchSize{};
   BatchSize s = cost_;
+  for (const auto& key : assertions()) {  // identical DELETE + CREATE
+    RRset::Ptr set = base_->find(key.owner, key.type);
+    s += set->size();
+    s += set->size();
+  }
   if (!soa_differs_) {
     // The SOA pair: exact old SOA out, the SOA the batch leaves in (serial + 1, or the same SOA
     // again when an edit put it unchanged: an identical DELETE + CREATE, the lock alone).
@@ -365,6 +392,90 @@ BatchSize WorkingCopy::size() const {
     s += final_soa(*this)->size();
   }
   return s;
+}
+
+bool WorkingCopy::overlay_differs(const Key& key) const {
+  auto it = overlay_.find(key);
+  return it != overlay_.end() && it->second.differs;
+}
+
+bool WorkingCopy::overlay_differs_at(const Name& owner) const {
+  for (auto it = overlay_.lower_bound(Key{owner, 0}); it != overlay_.end() && it->first.owner == owner; ++it)
+    if (it->second.differs && it->second.set) return true;
+  return false;
+}
+
+void WorkingCopy::rely_present(const Key& key) {
+  if (!track_) return;
+  Reliance r{true, key, false};
+  if (key.type == LDNS_RR_TYPE_ANY) {
+    // "The name is in use": an RRset an earlier edit of the batch wrote there, or one writable
+    // RRset of the mirror that the batch keeps, which then stands for the name.
+    r.overlaid = overlay_differs_at(key.owner);
+    if (!r.overlaid) {
+      for (const auto& set : base_->at_name(key.owner)) {
+        auto it = overlay_.find(set->key());
+        if (set->read_only() || (it != overlay_.end() && !it->second.set)) continue;
+        r.key = set->key();
+        break;
+      }
+    }
+  } else {
+    r.overlaid = overlay_differs(key);
+  }
+  relied_.push_back(r);
+}
+
+void WorkingCopy::rely_absent(const Key& key) {
+  if (!track_) return;
+  // A name found in use because an earlier edit of the batch wrote there fails on that write (the
+  // batch asserts it); a name found unused rests on the mirror's view of every type: read.
+  relied_.push_back(Reliance{false, key,
+                             key.type == LDNS_RR_TYPE_ANY ? overlay_differs_at(key.owner) : overlay_differs(key)});
+}
+
+std::vector<Name> WorkingCopy::unasserted_since(Mark m, bool no_batch) {
+  std::set<Name> out;
+  for (size_t i = m.relied_size; i < relied_.size(); ++i) {
+    const Reliance& r = relied_[i];
+    if (r.overlaid) continue;  // rests on the batch's own DELETE/CREATE of that RRset
+    if (no_batch || r.key.type == LDNS_RR_TYPE_ANY) {
+      // Nothing asserts it (a present name whose RRset stands for it has a concrete type here).
+      out.insert(r.key.owner);
+      continue;
+    }
+    RRset::Ptr cur = base_->find(r.key.owner, r.key.type);
+    if (r.present) {
+      if (cur && cur->read_only()) out.insert(r.key.owner);  // never DELETEd, so never asserted
+      continue;
+    }
+    auto it = overlay_.find(r.key);
+    if (!cur && it != overlay_.end() && it->second.differs && it->second.set) {
+      relied_creates_.push_back(r.key);  // the batch's CREATE fails if it exists
+      continue;
+    }
+    out.insert(r.key.owner);
+  }
+  return std::vector<Name>(out.begin(), out.end());
+}
+
+bool WorkingCopy::creates_hold() const {
+  for (const auto& key : relied_creates_) {
+    auto it = overlay_.find(key);
+    if (base_->find(key.owner, key.type) || it == overlay_.end() || !it->second.differs || !it->second.set)
+      return false;
+  }
+  return true;
+}
+
+std::vector<Key> WorkingCopy::assertions() const {
+  std::set<Key> out;
+  for (const auto& r : relied_) {
+    if (!r.present || r.overlaid || r.key.type == LDNS_RR_TYPE_ANY || overlay_differs(r.key)) continue;
+    RRset::Ptr cur = base_->find(r.key.owner, r.key.type);
+    if (cur && !cur->read_only()) out.insert(r.key);
+  }
+  return std::vector<Key>(out.begin(), out.end());
 }
 
 std::vector<Name> WorkingCopy::names_to_reload() const {
@@ -378,24 +489,50 @@ std::vector<Name> WorkingCopy::names_to_reload() const {
 
 namespace {
 
-// Fills b with the request for `data` and the SOA pair: the exact old SOA out, DELETEs of the
-// exact stored versions, CREATEs of the new ones, the new SOA in (the DELETE is the lock:
-// Route 53 refuses it if the stored set differs).
-void fill_batch(Batch& b, std::vector<Batch::Swap> data, RRset::Ptr soa_before, RRset::Ptr soa_after) {
+// The request of `swaps` (the SOA swap last) and the `asserted` RRsets: the exact old SOA out,
+// each asserted RRset out and in again unchanged (Route 53 refuses the DELETE if it differs:
+// a presence Route 53 checks inside the batch), DELETEs of the exact stored versions, CREATEs of
+// the new ones, the new SOA in (the DELETE is the lock: Route 53 refuses it if the stored set
+// differs).
+std::vector<r53::Change> changes_of(const std::vector<Batch::Swap>& swaps, const std::vector<RRset::Ptr>& asserted) {
+  std::vector<r53::Change> out;
   auto add = [&](r53::Action a, const RRset::Ptr& set) {
-    for (const auto& rs : set->stored()) b.changes.push_back(r53::Change{a, rs});
+    for (const auto& rs : set->stored()) out.push_back(r53::Change{a, rs});
   };
-  add(r53::Action::kDelete, soa_before);
-  for (const auto& s : data)
-    if (s.before) add(r53::Action::kDelete, s.before);
-  for (const auto& s : data)
-    if (s.after) add(r53::Action::kCreate, s.after);
-  add(r53::Action::kCreate, soa_after);
+  const Batch::Swap& soa = swaps.back();
+  add(r53::Action::kDelete, soa.before);
+  for (const auto& set : asserted) {
+    add(r53::Action::kDelete, set);
+    add(r53::Action::kCreate, set);
+  }
+  for (size_t i = 0; i + 1 < swaps.size(); ++i)
+    if (swaps[i].before) add(r53::Action::kDelete, swaps[i].before);
+  for (size_t i = 0; i + 1 < swaps.size(); ++i)
+    if (swaps[i].after) add(r53::Action::kCreate, swaps[i].after);
+  add(r53::Action::kCreate, soa.after);
+  return out;
+}
+
+// Fills b with the swaps of `data` and the SOA pair, the assertions, and their size; the change
+// list too when `with_changes` (a push of many requests makes each request's list only when it
+// is sent; pushes carry no assertions).
+void fill_batch(Batch& b, std::vector<Batch::Swap> data, RRset::Ptr soa_before, RRset::Ptr soa_after,
+                const std::vector<RRset::Ptr>& asserted = {}, bool with_changes = true) {
   b.new_serial = soa_after->soa_serial();
   Key soa_key{soa_before->owner(), LDNS_RR_TYPE_SOA};
   b.swaps = std::move(data);
   b.swaps.push_back(Batch::Swap{soa_key, std::move(soa_before), std::move(soa_after)});
-  b.size = size_of_changes(b.changes);
+  b.size = BatchSize{};
+  for (const auto& sw : b.swaps) {
+    if (sw.before) b.size += sw.before->size();
+    if (sw.after) b.size += sw.after->size();
+  }
+  for (const auto& set : asserted) {
+    b.asserted.push_back(set->key());
+    b.size += set->size();
+    b.size += set->size();
+  }
+  if (with_changes) b.changes = changes_of(b.swaps, asserted);
 }
 
 }  // namespace
@@ -404,6 +541,11 @@ std::vector<Name> Batch::names() const {
   std::set<Name> all;
   for (const auto& s : swaps) all.insert(s.key.owner);
   return std::vector<Name>(all.begin(), all.end());
+}
+
+std::vector<r53::Change> request_changes(const Batch& b) {
+  if (!b.changes.empty() || b.swaps.empty()) return b.changes;
+  return changes_of(b.swaps, {});
 }
 
 BatchSize size_of_changes(const std::vector<r53::Change>& changes) {
@@ -429,7 +571,9 @@ Batch diff(const WorkingCopy& wc) {
     if (!e.differs || (key.owner == m.apex() && key.type == LDNS_RR_TYPE_SOA)) continue;
     others.push_back(Batch::Swap{key, m.find(key.owner, key.type), e.set});
   }
-  fill_batch(b, std::move(others), m.find(m.apex(), LDNS_RR_TYPE_SOA), final_soa(wc));
+  std::vector<RRset::Ptr> asserted;
+  for (const auto& key : wc.assertions()) asserted.push_back(m.find(key.owner, key.type));
+  fill_batch(b, std::move(others), m.find(m.apex(), LDNS_RR_TYPE_SOA), final_soa(wc), asserted);
   return b;
 }
 
@@ -471,7 +615,7 @@ std::vector<Batch> diff_in_requests(const WorkingCopy& wc, const std::vector<std
     std::vector<Batch::Swap> swaps;
     for (size_t gi : requests[k])
       for (auto& sw : by_group[gi]) swaps.push_back(sw);
-    fill_batch(b, std::move(swaps), soa_before, soas[k]);
+    fill_batch(b, std::move(swaps), soa_before, soas[k], {}, /*with_changes=*/false);
     soa_before = soas[k];
     out.push_back(std::move(b));
   }

@@ -38,6 +38,16 @@
 // older generation). Nothing here calls back or blocks; no method throws except on allocation
 // failure.
 //
+// Writers that do not go through route53d (the console, Terraform, the AWS CLI) change RRsets
+// without touching the SOA, so the SOA compare-and-swap does not see them (DESIGN.md "Writers that
+// do not go through route53d"). An edit tells the working copy what its answer rests on (rely_*):
+// the presence of an RRset (its exact version) is asserted inside the batch — diff() adds an
+// identical DELETE + CREATE of it unless the batch already DELETEs or replaces that exact version
+// — and costs nothing more; an absence (of an RRset, or of any RRset at a name) holds only if the
+// batch CREATEs that very RRset, otherwise the name must have been read from Route 53 after the
+// edit arrived (unasserted_since; Mirror::read_stamp says when each name was last read). A failed
+// edit sends no batch: everything its answer read must be read after it arrived.
+//
 // Route 53 rules kept here, whatever the edit (DESIGN.md "One commit pipeline, two sources"):
 // WorkingCopy::put and erase refuse (kPermissionDenied, with the reason) to change a read-only
 // RRset (alias, routing policy, ...; see rrset.h) or to write one, a type Route 53 cannot hold,
@@ -46,6 +56,7 @@
 // what route53d must not change; read-only RRsets never appear in a batch.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -93,6 +104,16 @@ class Mirror {
   // name is after load() and reload_zone().
   bool is_fresh(const Name& owner) const { return all_fresh_ || fresh_.count(owner) > 0; }
   bool all_fresh() const { return all_fresh_; }
+  // The stamp of the last read from Route 53 that covered `owner` (the caller's counter, given to
+  // load_stamp/reload_*; 0: none since load). A read stamped after an edit arrived shows Route 53
+  // as it was after that arrival.
+  uint64_t read_stamp(const Name& owner) const;
+  // Every read stamp is at least `stamp` (the whole zone was read when the caller's counter said so).
+  void set_zone_stamp(uint64_t stamp) { zone_stamp_ = std::max(zone_stamp_, stamp); }
+  // Incremented by every reload_names/reload_zone that found an RRset differing from the mirror's
+  // (another writer changed the zone): tells "the zone changed behind route53d" from "nothing
+  // changed" after a re-read.
+  uint64_t foreign_changes() const { return foreign_changes_; }
 
   // Applies a batch Route 53 accepted (HTTP 200). kFailedPrecondition, mirror unchanged, if the
   // batch was built on another generation or does not start from the mirror's current RRsets.
@@ -106,9 +127,11 @@ class Mirror {
   // apex was read and its SOA differs from the mirror's, every other name stops being fresh.
   // The read must have started with the apex (Route 53 order does), so that nothing in `sets`
   // is older than the SOA in it.
-  Status reload_names(const std::vector<Name>& names, const std::vector<r53::RecordSet>& sets);
+  // `stamp` (when not 0) becomes the read stamp of every name in `names`.
+  Status reload_names(const std::vector<Name>& names, const std::vector<r53::RecordSet>& sets,
+                      uint64_t stamp = 0);
   // Replaces the whole mirror with a fresh read of every page; every name becomes fresh.
-  Status reload_zone(const std::vector<r53::RecordSet>& sets);
+  Status reload_zone(const std::vector<r53::RecordSet>& sets, uint64_t stamp = 0);
 
  private:
   Mirror() = default;
@@ -123,6 +146,9 @@ class Mirror {
   uint64_t generation_ = 0;
   bool all_fresh_ = true;
   std::set<Name> fresh_;  // when !all_fresh_: the names read since the SOA last moved
+  uint64_t zone_stamp_ = 0;                     // floor of every read stamp
+  std::map<Name, uint64_t> read_stamps_;        // names read since (above the floor)
+  uint64_t foreign_changes_ = 0;
   // Wire form of each empty-or-not interior name (strictly between an owner and the apex) ->
   // number of owner names below it; an entry is gone when its count drops to 0.
   std::unordered_map<std::string, uint32_t> below_;
@@ -162,11 +188,31 @@ class WorkingCopy {
   [[nodiscard]] Status put(RRset::Ptr set);
   [[nodiscard]] Status erase(const Name& owner, uint16_t type);
 
+  // What the answer of the edit being applied rests on in Route 53 (see the top). type ANY: the
+  // name as a whole (in use / not in use). Recorded whatever the outcome; undone by rollback.
+  void rely_present(const Key& key);
+  void rely_absent(const Key& key);
+  // Off: rely_* record nothing (the mirror is trusted; no assertion, no read). On by default.
+  void track_reliances(bool on) { track_ = on; }
+  // The RRsets diff() asserts (identical DELETE + CREATE): relied on, present in the mirror,
+  // writable, and not changed by the batch.
+  std::vector<Key> assertions() const;
+
   struct Mark {
     size_t undo_size = 0;
     size_t stale_size = 0;
+    size_t relied_size = 0;
+    size_t creates_size = 0;
   };
-  Mark mark() const { return Mark{undo_.size(), stale_.size()}; }
+  Mark mark() const { return Mark{undo_.size(), stale_.size(), relied_.size(), relied_creates_.size()}; }
+  // The names that what was applied since m rests on and that the batch cannot assert: they must
+  // have been read from Route 53 after the edit arrived. `no_batch`: the edit failed or changed
+  // nothing so far, so no batch may carry its assertions (everything it read from the mirror
+  // counts). Otherwise the absences it relied on that the batch CREATEs are remembered, and
+  // creates_hold() says whether the batch still CREATEs them all.
+  std::vector<Name> unasserted_since(Mark m, bool no_batch);
+  bool creates_hold() const;
+
   // Undoes every write made after m (and forgets the stale reads made after it).
   void rollback(Mark m);
   // Since m, something read a name the mirror does not vouch for (Mirror::is_fresh): what was
@@ -217,6 +263,16 @@ class WorkingCopy {
   bool soa_differs_ = false;
   mutable std::set<Name> read_;
   mutable std::vector<Name> stale_;  // reads of names that are not fresh, in order
+  struct Reliance {
+    bool present = false;
+    Key key;              // type ANY: the whole name
+    bool overlaid = false;  // the overlay decided it when it was read (an earlier edit's write)
+  };
+  bool overlay_differs(const Key& key) const;
+  bool overlay_differs_at(const Name& owner) const;
+  bool track_ = true;
+  std::vector<Reliance> relied_;       // in order; rollback truncates
+  std::vector<Key> relied_creates_;    // absences the batch asserts by CREATE
 };
 
 // One compare-and-swap change batch: the body of one ChangeResourceRecordSets request.
@@ -228,16 +284,18 @@ class Batch {
     RRset::Ptr after;   // the new RRset, nullptr if deleted
   };
 
-  bool empty() const { return changes.empty(); }
+  bool empty() const { return swaps.empty(); }
   // Distinct owner names the batch writes (always includes the apex when not empty).
   std::vector<Name> names() const;
 
   // In request order: the DELETE of the exact old SOA, DELETEs of the exact stored version of
   // every changed RRset, CREATEs of the new versions, the CREATE of the new SOA. (An RRset that
   // is replaced appears as DELETE + CREATE: the DELETE is the lock, Route 53 refuses it if the
-  // stored set differs.)
+  // stored set differs.) Left empty by diff_in_requests (a push keeps one copy of its data, in
+  // the swaps): request_changes() makes it when the request is sent.
   std::vector<r53::Change> changes;
   std::vector<Swap> swaps;        // what commit() applies to the mirror, SOA included
+  std::vector<Key> asserted;      // RRsets asserted by an identical DELETE + CREATE (unchanged)
   uint32_t old_serial = 0;        // serial of the mirror's SOA
   uint32_t new_serial = 0;        // serial after the batch (old + 1, or what an UPDATE set)
   BatchSize size;                 // == size_of_changes(changes)
@@ -245,7 +303,8 @@ class Batch {
 };
 
 // The batch that turns the mirror into the working copy: for each RRset that differs, a DELETE
-// of its exact stored version and/or a CREATE of the new one, plus the SOA pair: the exact old
+// of its exact stored version and/or a CREATE of the new one, for each of wc.assertions() an
+// identical DELETE + CREATE (right after the SOA's DELETE), plus the SOA pair: the exact old
 // SOA out and the SOA with serial + 1 (RFC 1982, never 0) in — unless the working copy's SOA
 // already differs (an UPDATE set a higher serial, a transfer the primary's), in which case that
 // SOA goes in. An SOA put unchanged into the working copy (a transfer whose serial Route 53
@@ -268,6 +327,9 @@ std::vector<Batch> diff_in_requests(const WorkingCopy& wc, const std::vector<std
 // The SOA the working copy leaves (one put into it, even unchanged; else the mirror's with
 // serial + 1, as diff() makes it).
 RRset::Ptr final_soa(const WorkingCopy& wc);
+
+// The changes of the request `b` stands for: b.changes, or made from its swaps in the same order.
+std::vector<r53::Change> request_changes(const Batch& b);
 
 // The cost of a change list against the per-request limits (kMaxBatchRecords,
 // kMaxBatchChars): every DELETE and CREATE counted (an UPSERT would count twice).

@@ -62,7 +62,7 @@ std::string canonical_rdata(const ldns_rr* rr);
 
 // One record of a simple RRset.
 struct Rdata {
-  std::shared_ptr<const ldns_rr> rr;  // class IN; its owner/TTL are not authoritative, see RRset
+  std::shared_ptr<const ldns_rr> rr;  // class IN, no owner; its TTL is not authoritative (RRset's)
   std::string canon;                  // canonical_rdata(rr)
   std::string value;                  // the Route 53 Value text (verbatim when read from Route 53)
 
@@ -96,8 +96,11 @@ class RRset {
   const std::string& read_only_reason() const { return read_only_reason_; }
   const std::vector<Rdata>& rdata() const { return rdata_; }
   // The RecordSets exactly as Route 53 holds (mirror) or will hold (working copy) them: one for
-  // a simple RRset.
-  const std::vector<r53::RecordSet>& stored() const { return stored_; }
+  // a simple RRset, made on each call from its stored name, type, TTL and values (a copy: a
+  // simple RRset keeps no RecordSet, which cost ~700 bytes each in a 100,000-record zone).
+  std::vector<r53::RecordSet> stored() const;
+  // The name as Route 53 stores it ("\052.example.com.").
+  const std::string& r53_name() const { return r53_name_; }
   BatchSize size() const;
 
   bool contains(const std::string& canon) const;
@@ -123,7 +126,8 @@ class RRset {
   uint32_t ttl_s_ = 0;
   std::string read_only_reason_;
   std::vector<Rdata> rdata_;
-  std::vector<r53::RecordSet> stored_;
+  std::string r53_name_;
+  std::vector<r53::RecordSet> stored_;  // read-only RRsets only
 };
 
 }  // namespace r53d::zone

@@ -41,7 +41,7 @@ Result<RRset::Ptr> rebuild(const RRset& cur, const uint32_t nums[5], uint32_t tt
   rd.canon = canonical_rdata(rr.get());
   rd.value = value;
   rd.rr = std::shared_ptr<const ldns_rr>(rr.release(), [](const ldns_rr* p) { ldns_rr_free(const_cast<ldns_rr*>(p)); });
-  return RRset::make(cur.owner(), LDNS_RR_TYPE_SOA, ttl_s, {rd}, cur.stored().empty() ? "" : cur.stored()[0].name);
+  return RRset::make(cur.owner(), LDNS_RR_TYPE_SOA, ttl_s, {rd}, cur.r53_name());
 }
 
 uint32_t field(const ldns_rr* rr, size_t i) { return ldns_rdf2native_int32(ldns_rr_rdf(rr, i)); }

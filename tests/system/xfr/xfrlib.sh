@@ -14,13 +14,12 @@ make_xfr_key() {
 
 # start_named NAME ZONEFILE NOTIFY_PORT [extra zone options] -> NPORT, NAMED_PID, NAMED_DIR
 # A primary for example.com from ZONEFILE (copied), dynamic (nsupdate with xfr-key; with
-# NAMED_DYNAMIC=no it is changed by rewriting its file and reload_named instead), journal
+# NAMED_STATIC=1 not dynamic: rewrite $NAMED_DIR/example.com.db and reload_named), journal
 # kept (ixfr-from-differences, IXFR whatever the size of the difference), NOTIFY only to
 # 127.0.0.1#NOTIFY_PORT (a list of ports: to each) without delay and signed with xfr-key,
 # transfers only with xfr-key. NAMED_OPTIONS: more lines for the options block.
 start_named() {
-  local name=$1 zonefile=$2 notify_port=$3 extra=${4:-} update="allow-update { key xfr-key; };"
-  [ "${NAMED_DYNAMIC:-yes}" = no ] && update=""
+  local name=$1 zonefile=$2 notify_port=$3 extra=${4:-}
   make_xfr_key
   NAMED_DIR="$TMP/$name"
   mkdir -p "$NAMED_DIR"
@@ -47,7 +46,7 @@ $(cat "$TMP/xfr.key")
 zone "example.com" {
   type primary;
   file "example.com.db";
-  $update
+  $([ -n "${NAMED_STATIC:-}" ] || echo 'allow-update { key xfr-key; };')
   allow-transfer { key xfr-key; };
   also-notify { $(for p in $notify_port; do echo "127.0.0.1 port $p key xfr-key;"; done) };
   $extra
@@ -64,24 +63,26 @@ CONF
     { nok "named $name starts" "$(tail -20 "$NAMED_DIR/named.log")"; exit 1; }
 }
 
-# reload_named NEWZONEFILE: the zone file of the last started named replaced and reloaded (SIGHUP);
-# returns once named serves the new file's serial.
+# reload_named SERIAL: the zone file was rewritten; named reloads it (SIGHUP) and serves SERIAL
 reload_named() {
-  local want
-  want=$(awk '$0 ~ /IN[ \t]+SOA/ {print $(NF-4); exit}' "$1")
-  cp "$1" "$NAMED_DIR/example.com.db"
-  # named reloads a file only if its mtime moved past the last load: make sure it did.
-  RELOADS=$(( ${RELOADS:-0} + 1 ))
-  touch -d "@$(( $(date +%s) + RELOADS ))" "$NAMED_DIR/example.com.db"
+  bump_mtime "$NAMED_DIR/example.com.db"
   kill -HUP "$NAMED_PID"
-  for _ in $(seq 100); do [ "$(primary_serial)" = "$want" ] && return 0; sleep 0.1; done
-  nok "named reloads serial $want" "$(tail -5 "$NAMED_DIR/named.log")"
+  for _ in $(seq 100); do [ "$(primary_serial)" = "$1" ] && return 0; sleep 0.1; done
+  nok "named reloads the zone file (serial $1)" "$(tail -5 "$NAMED_DIR/named.log")"
   return 1
+}
+
+# bump_mtime FILE: a rewritten zone file gets an mtime past any earlier one (named and nsd re-read
+# a file only if its mtime moved past their last load, which a rewrite in the same second may not)
+bump_mtime() {
+  RELOADS=$(( ${RELOADS:-0} + 1 ))
+  touch -d "@$(( $(date +%s) + RELOADS ))" "$1"
 }
 
 # start_nsd NAME ZONEFILE NOTIFY_PORT -> NPORT, NSD_PID, NSD_DIR: NSD as a primary for example.com
 # from ZONEFILE (copied), IXFR made from each changed file it reads (create-ixfr), NOTIFY to
-# 127.0.0.1#NOTIFY_PORT and transfers, both with xfr-key. reload_nsd FILE changes it.
+# 127.0.0.1#NOTIFY_PORT and transfers, both with xfr-key. Rewrite $NSD_DIR/example.com.db and
+# reload_nsd to change it.
 start_nsd() {
   local name=$1 zonefile=$2 notify_port=$3
   command -v nsd >/dev/null || { echo "ok - # SKIP nsd is not installed (scripts/setup-deps.sh)"; exit 0; }
@@ -131,17 +132,13 @@ CONF
     { nok "nsd $name starts" "$(cat "$NSD_DIR/nsd.out"; tail -20 "$NSD_DIR/nsd.log")"; exit 1; }
 }
 
-# reload_nsd NEWZONEFILE: the zone file of the last started nsd replaced and re-read (SIGHUP);
-# returns once nsd serves the new file's serial.
+# reload_nsd SERIAL: the zone file was rewritten ($NSD_DIR/example.com.db); nsd re-reads it
+# (SIGHUP) and serves SERIAL
 reload_nsd() {
-  local want
-  want=$(awk '$0 ~ /IN[ \t]+SOA/ {print $(NF-4); exit}' "$1")
-  cp "$1" "$NSD_DIR/example.com.db"
-  RELOADS=$(( ${RELOADS:-0} + 1 ))
-  touch -d "@$(( $(date +%s) + RELOADS ))" "$NSD_DIR/example.com.db"
+  bump_mtime "$NSD_DIR/example.com.db"
   kill -HUP "$NSD_PID"
-  for _ in $(seq 100); do [ "$(primary_serial)" = "$want" ] && return 0; sleep 0.1; done
-  nok "nsd reloads serial $want" "$(tail -5 "$NSD_DIR/nsd.log")"
+  for _ in $(seq 100); do [ "$(primary_serial)" = "$1" ] && return 0; sleep 0.1; done
+  nok "nsd re-reads the zone file (serial $1)" "$(tail -5 "$NSD_DIR/nsd.log")"
   return 1
 }
 
@@ -189,6 +186,7 @@ print(v)' "$1"
 wait_log() {
   for _ in $(seq $(( ${3:-10} * 10 ))); do grep -qE -- "$2" "$1" && return 0; sleep 0.1; done
   return 1
+}
 }
 
 # write_secondary_config NAME SIMPORT NPORT [extra zone lines...] -> $TMP/NAME.ini; PORT must be set.
@@ -250,3 +248,6 @@ wait_equal() {
   nok "$what" "$diff"
   return 1
 }
+
+# sim_calls OPERATION [simport] -> how many requests of that operation route53-sim has answered
+sim_calls() { sim_stat "requests.$1" "${2:-}"; }

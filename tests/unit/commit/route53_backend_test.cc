@@ -195,13 +195,14 @@ TEST(Route53BackendPacing, SendDelayCountsCallsWaitingInTheClientsLimiter) {
   r53::Route53Client client(loop, http, r53::fake::fixed_credentials(loop), r53::fake::endpoint_for(1), o);
   Route53Backend backend(client, loop);
   EXPECT_EQ(backend.send_delay_ms(kZone), 0) << "a full bucket: send at once";
-  client.limiter().on_throttled();  // the bucket is empty: the next token in 200 ms
-  EXPECT_EQ(backend.send_delay_ms(kZone), 200);
+  // Throttled: the bucket is empty and the rate halved (2.5/s): the next token in 400 ms.
+  client.limiter().on_throttled();
+  EXPECT_EQ(backend.send_delay_ms(kZone), 400);
   client.limiter().acquire([] {});  // a GetChange poll waits for that token
-  EXPECT_EQ(backend.send_delay_ms(kZone), 400) << "the change request comes after the poll";
-  EXPECT_EQ(backend.reread_delay_ms(kZone), 600) << "two tokens after the poll";
+  EXPECT_EQ(backend.send_delay_ms(kZone), 800) << "the change request comes after the poll";
+  EXPECT_EQ(backend.reread_delay_ms(kZone), 1200) << "two tokens after the poll";
   clock.advance_ms(150);
-  EXPECT_EQ(backend.send_delay_ms(kZone), 250);
+  EXPECT_EQ(backend.send_delay_ms(kZone), 650);
 }
 
 }  // namespace

@@ -33,6 +33,13 @@ void write_file(const std::string& path, const std::string& text, mode_t mode = 
   chmod(path.c_str(), mode);
 }
 
+TEST(Config, MinRequestsPerSecond) {
+  auto c = parse("[aws]\nrequests-per-second = 2.5\nmin-requests-per-second = 0.5\n", "t.ini");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->aws.requests_per_second, 2.5);
+  EXPECT_EQ(c->aws.min_requests_per_second, 0.5);
+}
+
 TEST(Config, DefaultsFromAnEmptyFile) {
   auto c = parse("", "t.ini");
   ASSERT_TRUE(c.ok()) << c.status().message();
@@ -42,7 +49,8 @@ TEST(Config, DefaultsFromAnEmptyFile) {
   EXPECT_EQ(c->server.log_level, log::Level::kInfo);
   EXPECT_EQ(c->server.tcp_timeout_ms, 10000);
   EXPECT_EQ(c->server.max_tcp_clients, 100);
-  EXPECT_EQ(c->aws.requests_per_second, 5.0);
+  EXPECT_EQ(c->aws.requests_per_second, 4.0);
+  EXPECT_EQ(c->aws.min_requests_per_second, 1.0);
   EXPECT_EQ(c->aws.max_attempts, 10);
   EXPECT_EQ(c->aws.poll_interval_min_ms, 1000);
   EXPECT_EQ(c->aws.poll_interval_max_ms, 10000);
@@ -121,6 +129,8 @@ apex-ns = primary
 soa-timers = primary
 record-set-quota = 200000
 lock-lease = 5s
+background-refresh = 0
+trust-mirror = yes
 )", "t.ini");
   ASSERT_TRUE(c.ok()) << c.status().message();
   const ZoneConfig& z = c->zones[0];
@@ -147,6 +157,8 @@ lock-lease = 5s
   EXPECT_EQ(s.soa_timers, SoaTimersPolicy::kPrimary);
   EXPECT_EQ(z.record_set_quota, 200000u);
   EXPECT_EQ(z.lock_lease_ms, 5000);
+  EXPECT_EQ(z.background_refresh_ms, 0);
+  EXPECT_TRUE(z.trust_mirror);
   auto n = parse("[zone example.org]\nmode = secondary\nprimary = 192.0.2.1\nallow-notify = 198.51.100.0/24, 2001:db8::/64\n", "t.ini");
   ASSERT_TRUE(n.ok()) << n.status().message();
   ASSERT_EQ(n->zones[0].secondary.allow_notify.size(), 2u) << "explicit allow-notify replaces the default";
@@ -241,6 +253,9 @@ struct Bad {
 };
 
 const Bad kBad[] = {
+    {"[zone example.com]\nbackground-refresh = 500ms\n",
+     "t.ini:2: background-refresh: must be 0 (off) or between 1s and 1w"},
+    {"[zone example.com]\ntrust-mirror = maybe\n", "t.ini:2: trust-mirror: \"maybe\" is not yes or no"},
     {"[srever]\n", "t.ini:1: unknown section [srever] (server, aws, key NAME, zone NAME)"},
     {"[server]\nlistn = 1.2.3.4:53\n", "t.ini:2: unknown key \"listn\" in [server]"},
     {"log-level = info\n", "t.ini:1: key \"log-level\" outside a section"},
@@ -264,6 +279,8 @@ const Bad kBad[] = {
     {"[aws]\nendpoint = ftp://x\n", "t.ini:2: endpoint: \"ftp://x\" is not an http:// or https:// URL"},
     {"[aws]\nrequests-per-second = 0\n",
      "t.ini:2: requests-per-second: \"0\" is not a rate between 0 (exclusive) and 1000"},
+    {"[aws]\nmin-requests-per-second = 1001\n",
+     "t.ini:2: min-requests-per-second: \"1001\" is not a rate between 0 (exclusive) and 1000"},
     {"[aws]\naccess-key-id = AKIDEXAMPLE12345\n",
      "t.ini:2: access-key-id and secret-access-key must be given together"},
     {"[aws]\nsecret-access-key = abc\n",

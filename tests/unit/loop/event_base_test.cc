@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "loop/io_event.h"
@@ -64,6 +65,68 @@ TEST(Timer, RearmingReplacesTheSchedule) {
   a.start_once(60);  // now after b
   loop.run();
   EXPECT_EQ(order, (std::vector<int>{2, 1}));
+}
+
+// TimerClock::kClock, the seam of tests with a FakeClock: timers fire when the injected clock
+// reaches their deadline, in deadline order, and never because real time passed.
+TEST(Timer, OnTheInjectedClockFiresOnlyWhenTheClockReachesTheDeadline) {
+  FakeClock clock;
+  EventBase loop(clock, TimerClock::kClock);
+  std::vector<int> order;
+  Timer a(loop, [&] { order.push_back(1); });
+  Timer b(loop, [&] { order.push_back(2); });
+  Timer c(loop, [&] { order.push_back(3); });
+  const int64_t t0 = clock.mono_ms();
+  a.start_once(4);
+  b.start_once(4);   // same deadline: in arming order
+  c.start_once(1);
+  EXPECT_EQ(loop.next_timer_ms(), t0 + 1);
+  usleep(10'000);  // real time passing changes nothing
+  loop.run_once(true);
+  EXPECT_TRUE(order.empty());
+  EXPECT_TRUE(a.pending());
+  clock.advance_ms(3);
+  loop.run_once(true);
+  EXPECT_EQ(order, (std::vector<int>{3}));
+  EXPECT_FALSE(c.pending());
+  EXPECT_EQ(loop.next_timer_ms(), t0 + 4);
+  clock.advance_ms(1);
+  loop.run_once(true);
+  EXPECT_EQ(order, (std::vector<int>{3, 1, 2}));
+  EXPECT_EQ(loop.next_timer_ms(), std::nullopt);
+  EXPECT_FALSE(loop.run()) << "nothing left";
+}
+
+TEST(Timer, OnTheInjectedClockCancelRearmAndPeriodicWork) {
+  FakeClock clock;
+  EventBase loop(clock, TimerClock::kClock);
+  int fired = 0;
+  Timer once(loop, [&] { fired += 100; });
+  once.start_once(5);
+  once.start_once(50);  // re-arming replaces the schedule
+  once.cancel();
+  EXPECT_FALSE(once.pending());
+  EXPECT_EQ(loop.next_timer_ms(), std::nullopt);
+  Timer every(loop, [&] { fired++; });
+  every.start_every(10);
+  clock.advance_ms(10);
+  loop.run_once(true);
+  EXPECT_EQ(fired, 1);
+  EXPECT_TRUE(every.pending());
+  clock.advance_ms(10);
+  loop.run_once(true);
+  EXPECT_EQ(fired, 2);
+  every.cancel();
+  clock.advance_ms(100);
+  loop.run_once(true);
+  EXPECT_EQ(fired, 2);
+  {
+    Timer gone(loop, [&] { fired += 1000; });
+    gone.start_once(1);
+  }  // destroyed while armed: forgotten
+  clock.advance_ms(5);
+  loop.run_once(true);
+  EXPECT_EQ(fired, 2);
 }
 
 TEST(Timer, StopEndsRunFromACallback) {

@@ -133,7 +133,7 @@ TEST_F(Route53ClientTest, InvalidChangeBatchIsNotRetried) {
   EXPECT_EQ(got.status().code(), Code::kInvalidArgument);
   EXPECT_EQ(got.status().message(),
             "InvalidChangeBatch: [Tried to create resource record set [name='a.example.com.', "
-            "type='TXT'] but it already exists]");
+            "type='TXT'] but it already exists] (request id body-req-id)");
   ASSERT_TRUE(got.error.has_value());
   EXPECT_EQ(got.error->code, "InvalidChangeBatch");
   EXPECT_EQ(got.error->http_status, 400);
@@ -177,7 +177,7 @@ TEST_F(Route53ClientTest, RootInvalidChangeBatchShapeIsParsed) {
   client->change_rrsets("Z1", ChangeBatch{}, [&](ApiResult<ChangeInfo> r) { got = std::move(r); done = true; });
   wait(got, done);
   ASSERT_FALSE(got.ok());
-  EXPECT_EQ(got.status().message(), "InvalidChangeBatch: [m1, m2]");
+  EXPECT_EQ(got.status().message(), "InvalidChangeBatch: [m1, m2] (request id hdr-req-id)");
   EXPECT_EQ(got.error->messages.size(), 2u);
   EXPECT_EQ(got.error->request_id, "hdr-req-id");
 }
@@ -191,7 +191,8 @@ TEST_F(Route53ClientTest, NoSuchHostedZoneIsNotFound) {
   wait(got, done);
   ASSERT_FALSE(got.ok());
   EXPECT_EQ(got.status().code(), Code::kNotFound);
-  EXPECT_EQ(got.status().message(), "NoSuchHostedZone: No hosted zone found with ID: ZX");
+  EXPECT_EQ(got.status().message(),
+            "NoSuchHostedZone: No hosted zone found with ID: ZX (request id body-req-id)");
   EXPECT_EQ(server_.seen[0].uri, "/2013-04-01/hostedzone/ZX");
 }
 
@@ -204,9 +205,30 @@ TEST_F(Route53ClientTest, RetriesAreBoundedAndTheFinalErrorSaysSo) {
   wait(got, done);
   ASSERT_FALSE(got.ok());
   EXPECT_EQ(got.status().code(), Code::kUnavailable);
-  EXPECT_EQ(got.status().message(), "Throttling: Rate exceeded (after 4 attempts)");
+  EXPECT_EQ(got.status().message(),
+            "Throttling: Rate exceeded (request id body-req-id, after 4 attempts)");
   EXPECT_EQ(got.error->code, "Throttling");
   EXPECT_EQ(server_.seen.size(), 4u);
+}
+
+// Bug: a body not shaped as <ErrorResponse><Error> lost its code: a bare <Error> Throttling was
+// code "Error", so it was neither retried nor counted as throttling.
+TEST_F(Route53ClientTest, BareErrorBodyKeepsItsCodeAndRequestId) {
+  auto client = make_client();
+  server_.handler = [](const Seen&) {
+    return Reply{400, "<Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error>"};
+  };
+  ApiResult<ChangeInfo> got;
+  bool done = false;
+  client->get_change("C1", [&](ApiResult<ChangeInfo> r) { got = std::move(r); done = true; });
+  wait(got, done);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.status().code(), Code::kUnavailable);
+  EXPECT_EQ(got.status().message(),
+            "Throttling: Rate exceeded (request id hdr-req-id, after 4 attempts)");
+  EXPECT_EQ(got.error->code, "Throttling");
+  EXPECT_EQ(server_.seen.size(), 4u);
+  EXPECT_EQ(client->stats().throttled, 4u);
 }
 
 TEST_F(Route53ClientTest, EmptyBody500UsesStatusAsCode) {
@@ -218,7 +240,7 @@ TEST_F(Route53ClientTest, EmptyBody500UsesStatusAsCode) {
   wait(got, done);
   ASSERT_FALSE(got.ok());
   EXPECT_EQ(got.error->code, "500");
-  EXPECT_EQ(got.status().message(), "500: HTTP 500 (after 4 attempts)");
+  EXPECT_EQ(got.status().message(), "500: HTTP 500 (request id hdr-req-id, after 4 attempts)");
 }
 
 TEST_F(Route53ClientTest, ConnectionRefusedIsRetriedThenUnavailable) {

@@ -21,7 +21,7 @@ TEST(ApiXml, StandardErrorResponse) {
   EXPECT_EQ(e.request_id, "7eb28fd5-9ce6-11e4-a8e8-9f105805808f");
   EXPECT_EQ(e.to_string(),
             "InvalidChangeBatch: [Tried to delete resource record set [name='k.example.net.', "
-            "type='A'] but it was not found]");
+            "type='A'] but it was not found] (request id 7eb28fd5-9ce6-11e4-a8e8-9f105805808f)");
 }
 
 TEST(ApiXml, RootInvalidChangeBatchWithMessages) {
@@ -53,6 +53,135 @@ TEST(ApiXml, EmptyOrGarbageBodyUsesTheStatus) {
   ApiError g = parse_error_response(502, "<html>Bad gateway", "");
   EXPECT_EQ(g.code, "502");
   EXPECT_EQ(g.message, "HTTP 502: <html>Bad gateway");
+  // Well-formed HTML is not an error shape either: its root is not taken as the code.
+  ApiError h = parse_error_response(502, "<html><body><h1>502 Bad Gateway</h1></body></html>", "");
+  EXPECT_EQ(h.code, "502");
+  EXPECT_EQ(h.message, "HTTP 502: <html><body><h1>502 Bad Gateway</h1></body></html>");
+}
+
+// Bug: error bodies not shaped exactly as <ErrorResponse><Error> lost their code and message
+// (only the HTTP status was printed). Each shape of route53-api.md §6.2 keeps both.
+TEST(ApiXml, BareErrorElementKeepsCodeAndMessage) {
+  ApiError e = parse_error_response(
+      400, "<Error><Code>Throttling</Code><Message>Rate exceeded</Message>"
+           "<RequestId>1234-abcd</RequestId></Error>", "");
+  EXPECT_EQ(e.code, "Throttling");
+  EXPECT_EQ(e.message, "Rate exceeded");
+  EXPECT_EQ(e.request_id, "1234-abcd");
+  EXPECT_EQ(e.to_string(), "Throttling: Rate exceeded (request id 1234-abcd)");
+  // With the namespace and an XML declaration, as Route 53 writes its other bodies.
+  e = parse_error_response(
+      403, "<?xml version=\"1.0\"?>\n<Error xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\">"
+           "<Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/x is not "
+           "authorized</Message></Error>", "hdr-id");
+  EXPECT_EQ(e.code, "AccessDenied");
+  EXPECT_EQ(e.message, "User: arn:aws:iam::123456789012:user/x is not authorized");
+  EXPECT_EQ(e.request_id, "hdr-id");
+}
+
+TEST(ApiXml, ErrorResponseWithExtraOrMissingElements) {
+  // Extra elements anywhere, the Error element not first.
+  ApiError e = parse_error_response(
+      400, "<ErrorResponse><RequestId>rid-1</RequestId><Extra><Code>Nope</Code></Extra>"
+           "<Error><Detail/><Type>Sender</Type><Message>Rate exceeded</Message>"
+           "<Code>Throttling</Code><Unknown>x</Unknown></Error></ErrorResponse>", "");
+  EXPECT_EQ(e.code, "Throttling");
+  EXPECT_EQ(e.message, "Rate exceeded");
+  EXPECT_EQ(e.request_id, "rid-1");
+  // No Message: the code alone.
+  e = parse_error_response(400, "<ErrorResponse><Error><Code>PriorRequestNotComplete</Code></Error>"
+                                "</ErrorResponse>", "");
+  EXPECT_EQ(e.code, "PriorRequestNotComplete");
+  EXPECT_EQ(e.message, "");
+  EXPECT_EQ(e.to_string(), "PriorRequestNotComplete");
+  // No Code: the status is the code, the message is kept.
+  e = parse_error_response(400, "<ErrorResponse><Error><Message>Rate exceeded</Message></Error>"
+                                "</ErrorResponse>", "");
+  EXPECT_EQ(e.code, "400");
+  EXPECT_EQ(e.message, "Rate exceeded");
+  // No Error element: Code and Message straight under the root.
+  e = parse_error_response(503, "<ErrorResponse><Code>ServiceUnavailable</Code>"
+                                "<Message>Service is unavailable</Message></ErrorResponse>", "");
+  EXPECT_EQ(e.code, "ServiceUnavailable");
+  EXPECT_EQ(e.message, "Service is unavailable");
+  // A <Messages> list inside <Error>.
+  e = parse_error_response(400, "<ErrorResponse><Error><Code>InvalidChangeBatch</Code><Messages>"
+                                "<Message>m1</Message><Message>m2</Message></Messages></Error>"
+                                "</ErrorResponse>", "");
+  EXPECT_EQ(e.code, "InvalidChangeBatch");
+  EXPECT_EQ(e.messages, (std::vector<std::string>{"m1", "m2"}));
+  EXPECT_EQ(e.message, "[m1, m2]");
+  // EC2's shape.
+  e = parse_error_response(400, "<Response><Errors><Error><Code>RequestLimitExceeded</Code>"
+                                "<Message>Request limit exceeded.</Message></Error></Errors>"
+                                "<RequestID>ec2-rid</RequestID></Response>", "");
+  EXPECT_EQ(e.code, "RequestLimitExceeded");
+  EXPECT_EQ(e.message, "Request limit exceeded.");
+  EXPECT_EQ(e.request_id, "ec2-rid");
+}
+
+TEST(ApiXml, RootInvalidChangeBatchWithOneMessage) {
+  ApiError e = parse_error_response(
+      400, "<InvalidChangeBatch><Message>Tried to create resource record set but it already exists"
+           "</Message></InvalidChangeBatch>", "hdr");
+  EXPECT_EQ(e.code, "InvalidChangeBatch");
+  EXPECT_EQ(e.message, "Tried to create resource record set but it already exists");
+  EXPECT_TRUE(e.messages.empty());
+  EXPECT_EQ(e.request_id, "hdr");
+  e = parse_error_response(400, "<InvalidChangeBatch/>", "");
+  EXPECT_EQ(e.code, "InvalidChangeBatch");
+  EXPECT_EQ(e.to_string(), "InvalidChangeBatch");
+  e = parse_error_response(403, "<InvalidSignatureException/>", "");
+  EXPECT_EQ(e.code, "InvalidSignatureException");
+}
+
+TEST(ApiXml, JsonErrorBody) {
+  ApiError e = parse_error_response(
+      400, R"({"__type":"com.amazon.coral.availability#ThrottlingException","message":"Rate exceeded"})",
+      "json-rid");
+  EXPECT_EQ(e.code, "ThrottlingException");
+  EXPECT_EQ(e.message, "Rate exceeded");
+  EXPECT_EQ(e.to_string(), "ThrottlingException: Rate exceeded (request id json-rid)");
+  e = parse_error_response(
+      403, R"( {"__type":"ExpiredTokenException:http://internal.amazon.com/coral/","Message":"expired"})", "");
+  EXPECT_EQ(e.code, "ExpiredTokenException");
+  EXPECT_EQ(e.message, "expired");
+  e = parse_error_response(400, R"({"Error":{"Code":"Throttling","Message":"Rate exceeded"},"RequestId":"r9"})", "");
+  EXPECT_EQ(e.code, "Throttling");
+  EXPECT_EQ(e.message, "Rate exceeded");
+  EXPECT_EQ(e.request_id, "r9");
+  e = parse_error_response(429, R"({"message":"Too Many Requests"})", "");
+  EXPECT_EQ(e.code, "429");
+  EXPECT_EQ(e.message, "Too Many Requests");
+  // JSON without a code or message is kept as text.
+  e = parse_error_response(500, R"({"status":500})", "");
+  EXPECT_EQ(e.code, "500");
+  EXPECT_EQ(e.message, R"(HTTP 500: {"status":500})");
+}
+
+TEST(ApiXml, PlainTextBodyIsKeptOnOneLine) {
+  ApiError e = parse_error_response(400, "Rate exceeded\r\n", "hdr-rid");
+  EXPECT_EQ(e.code, "400");
+  EXPECT_EQ(e.message, "HTTP 400: Rate exceeded");
+  EXPECT_EQ(e.to_string(), "400: HTTP 400: Rate exceeded (request id hdr-rid)");
+  // A body cannot start a new log line, nor fill it.
+  e = parse_error_response(503, "line 1\nFAKE: line 2\t\x01" + std::string(1000, 'x'), "");
+  EXPECT_EQ(e.message.find('\n'), std::string::npos);
+  EXPECT_EQ(e.message.rfind("HTTP 503: line 1 FAKE: line 2 xxx", 0), 0u) << e.message;
+  EXPECT_LE(e.message.size(), 220u);
+  e = parse_error_response(400, "<Error><Code>Throttling</Code><Message>a\nb</Message></Error>", "x\ny");
+  EXPECT_EQ(e.message, "a b");
+}
+
+TEST(ApiXml, ToStringNamesRequestIdAndAttempts) {
+  ApiError e;
+  e.code = "Throttling";
+  e.message = "Rate exceeded";
+  EXPECT_EQ(e.to_string(), "Throttling: Rate exceeded");
+  EXPECT_EQ(e.to_string(3), "Throttling: Rate exceeded (after 3 attempts)");
+  e.request_id = "1234-5678";
+  EXPECT_EQ(e.to_string(1), "Throttling: Rate exceeded (request id 1234-5678)");
+  EXPECT_EQ(e.to_string(3), "Throttling: Rate exceeded (request id 1234-5678, after 3 attempts)");
 }
 
 TEST(ApiXml, ListResourceRecordSetsPage) {

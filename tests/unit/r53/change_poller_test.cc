@@ -237,7 +237,7 @@ TEST_F(ChangePollerTest, FinalErrorEndsTheWatch) {
   run_for(200);
   ASSERT_EQ(done.size(), 1u);
   EXPECT_EQ(done[0].status.code(), Code::kNotFound);
-  EXPECT_EQ(done[0].status.message(), "NoSuchChange: no such change");
+  EXPECT_EQ(done[0].status.message(), "NoSuchChange: no such change (request id body-req-id)");
 }
 
 TEST_F(ChangePollerTest, TransientErrorsKeepPollingAndGiveUpEnds) {

@@ -89,14 +89,14 @@ TEST(CredentialsJson, ErrorsNeverQuoteTheBody) {
 
 // ---- static sources and their order ----
 
-TEST(StaticCredentials, EnvironmentComesFirst) {
+TEST(StaticCredentials, EnvironmentBeforeSharedFiles) {
   TempHome home;
   home.write(".aws/credentials", "[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = s\n");
   Env env = {{"HOME", home.dir()},
              {"AWS_ACCESS_KEY_ID", "ENVKEY"},
              {"AWS_SECRET_ACCESS_KEY", kSecret},
              {"AWS_SESSION_TOKEN", "envtoken"}};
-  auto r = lookup_static_credentials(env, {.access_key_id = "INIKEY", .secret_access_key = "x", .session_token = ""});
+  auto r = lookup_static_credentials(env, {});
   ASSERT_TRUE(r.ok());
   ASSERT_TRUE(r->credentials);
   EXPECT_EQ(r->credentials->access_key_id, "ENVKEY");
@@ -109,6 +109,61 @@ TEST(StaticCredentials, EnvironmentComesFirst) {
   EXPECT_EQ(lookup_static_credentials(env, {})->credentials->session_token, "legacy");
 }
 
+// Bug: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN beat the keys written in the INI.
+// An explicit setting of route53d's configuration wins over the ambient one, as for region.
+TEST(StaticCredentials, IniKeysWinOverEnvironment) {
+  TempHome home;
+  home.write(".aws/credentials", "[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = s\n");
+  Env env = {{"HOME", home.dir()},
+             {"AWS_ACCESS_KEY_ID", "ENVKEY"},
+             {"AWS_SECRET_ACCESS_KEY", "envsecret"},
+             {"AWS_SESSION_TOKEN", "envtoken"}};
+  auto r = lookup_static_credentials(
+      env, {.access_key_id = "INIKEY", .secret_access_key = kSecret, .session_token = "initok"});
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(r->credentials);
+  EXPECT_EQ(r->credentials->access_key_id, "INIKEY");
+  EXPECT_EQ(r->credentials->secret_access_key, kSecret);
+  EXPECT_EQ(r->credentials->session_token, "initok");  // not the environment's token
+  EXPECT_EQ(r->credentials->source, "configuration file [aws]");
+  EXPECT_TRUE(r->tried.empty());
+
+  // Without a token in the INI, the environment's token is not mixed in either.
+  r = lookup_static_credentials(env, {.access_key_id = "INIKEY", .secret_access_key = kSecret});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->credentials->session_token, "");
+
+  // A half-set environment does not matter when the INI has keys.
+  r = lookup_static_credentials({{"HOME", home.dir()}, {"AWS_ACCESS_KEY_ID", "ENVKEY"}},
+                                {.access_key_id = "INIKEY", .secret_access_key = kSecret});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->credentials->access_key_id, "INIKEY");
+}
+
+// A profile named in the INI (passed as AWS_PROFILE) is explicit too: the environment's keys are
+// skipped, as botocore skips them for a profile passed in code; AWS_PROFILE alone does not.
+TEST(StaticCredentials, IniProfileWinsOverEnvironmentKeys) {
+  TempHome home;
+  home.write(".aws/credentials", "[ci]\naws_access_key_id = CIKEY\naws_secret_access_key = c\n");
+  Env env = {{"HOME", home.dir()},
+             {"AWS_PROFILE", "ci"},
+             {"AWS_ACCESS_KEY_ID", "ENVKEY"},
+             {"AWS_SECRET_ACCESS_KEY", kSecret}};
+  auto r = lookup_static_credentials(env, {.profile_set = true});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->credentials->access_key_id, "CIKEY");
+  EXPECT_EQ(r->tried, (std::vector<std::string>{"configuration file [aws] (no access-key-id)",
+                                                "environment (skipped: [aws] profile is set)"}));
+  EXPECT_EQ(lookup_static_credentials(env, {})->credentials->access_key_id, "ENVKEY");
+
+  env["AWS_PROFILE"] = "missing";
+  auto bad = lookup_static_credentials(env, {.profile_set = true});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("profile missing (from [aws] profile) not found"),
+            std::string::npos)
+      << bad.status().message();
+}
+
 TEST(StaticCredentials, PartialEnvironmentIsAnError) {
   auto r = lookup_static_credentials({{"AWS_ACCESS_KEY_ID", "K"}}, {});
   ASSERT_FALSE(r.ok());
@@ -119,7 +174,7 @@ TEST(StaticCredentials, PartialEnvironmentIsAnError) {
   EXPECT_EQ(r.status().message().find(kSecret), std::string::npos);
 }
 
-TEST(StaticCredentials, IniKeysComeSecond) {
+TEST(StaticCredentials, IniKeysComeFirst) {
   TempHome home;
   home.write(".aws/credentials", "[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = s\n");
   auto r = lookup_static_credentials(
@@ -128,8 +183,8 @@ TEST(StaticCredentials, IniKeysComeSecond) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->credentials->access_key_id, "INIKEY");
   EXPECT_EQ(r->credentials->session_token, "initok");
-  EXPECT_EQ(r->credentials->source, "config [aws]");
-  EXPECT_EQ(r->tried, (std::vector<std::string>{"environment (AWS_ACCESS_KEY_ID not set)"}));
+  EXPECT_EQ(r->credentials->source, "configuration file [aws]");
+  EXPECT_TRUE(r->tried.empty());
 
   auto bad = lookup_static_credentials({{"HOME", home.dir()}}, {.access_key_id = "INIKEY", .secret_access_key = "", .session_token = ""});
   ASSERT_FALSE(bad.ok());
@@ -179,7 +234,7 @@ TEST(StaticCredentials, ConfigFileUsesProfilePrefixAndComesAfterCredentialsFile)
   auto r = lookup_static_credentials(env, {});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->credentials->access_key_id, "CONFDEFAULT");
-  EXPECT_EQ(r->tried.size(), 3u);  // environment, [aws], credentials file (not found)
+  EXPECT_EQ(r->tried.size(), 3u);  // [aws], environment, credentials file (not found)
   EXPECT_NE(r->tried[2].find("(not found)"), std::string::npos);
   EXPECT_EQ(shared_config_region(env), "eu-west-1");
 
@@ -230,7 +285,7 @@ TEST(StaticCredentials, NothingFoundListsEverySource) {
   EXPECT_FALSE(r->credentials);
   EXPECT_EQ(r->tried,
             (std::vector<std::string>{
-                "environment (AWS_ACCESS_KEY_ID not set)", "config [aws] (no access-key-id)",
+                "configuration file [aws] (no access-key-id)", "environment (AWS_ACCESS_KEY_ID not set)",
                 "shared credentials file " + home.dir() + "/.aws/credentials (not found)",
                 "shared config file " + home.dir() + "/.aws/config (not found)"}));
 }

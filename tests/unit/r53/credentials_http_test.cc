@@ -211,7 +211,7 @@ TEST_F(CredentialsHttp, RefusedImdsEndsTheChainWithTheList) {
   auto c = wait_get(p);
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().code(), Code::kFailedPrecondition);
-  EXPECT_NE(c.status().message().find("no AWS credentials found; tried: environment"), std::string::npos);
+  EXPECT_NE(c.status().message().find("no AWS credentials found; tried: configuration file [aws]"), std::string::npos);
   EXPECT_NE(c.status().message().find("instance metadata http://127.0.0.1:"), std::string::npos)
       << c.status().message();
 }

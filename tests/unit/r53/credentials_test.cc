@@ -12,6 +12,7 @@
 
 #include "loop/event_base.h"
 #include "util/clock.h"
+#include "util/log.h"
 
 namespace r53d::r53 {
 namespace {
@@ -164,6 +165,43 @@ TEST_F(ProviderTest, StaticCredentialsAreDeliveredLaterAndCached) {
   EXPECT_TRUE(http_.seen.empty());
 }
 
+// Bug: the environment's keys beat access-key-id/secret-access-key of the INI. The source is
+// logged once, with the access key masked and never the secret.
+TEST_F(ProviderTest, IniKeysWinOverEnvironmentAndTheSourceIsLoggedOnce) {
+  env_["AWS_ACCESS_KEY_ID"] = "ENVKEYENVKEYENVKEY01";
+  env_["AWS_SECRET_ACCESS_KEY"] = "env-secret";
+  opts_.access_key_id = "AKIAIOSFODNN7EXAMPLE";
+  opts_.secret_access_key = kSecret;
+  CredentialProvider p(loop_, http_, env_, opts_);
+  log::Level level = log::level();
+  log::set_level(log::Level::kInfo);
+  testing::internal::CaptureStderr();
+  auto r = get(p);
+  auto again = get(p);
+  std::string logged = testing::internal::GetCapturedStderr();
+  log::set_level(level);
+  ASSERT_TRUE(r && r->ok()) << (r ? r->status().to_string() : "no result");
+  EXPECT_EQ((*r)->access_key_id, "AKIAIOSFODNN7EXAMPLE");
+  EXPECT_EQ((*r)->secret_access_key, kSecret);
+  EXPECT_EQ(p.source(), "configuration file [aws]");
+  ASSERT_TRUE(again && again->ok());
+  const std::string line =
+      "AWS credentials: from configuration file [aws] (access key AKIA...MPLE)";
+  size_t at = logged.find(line);
+  EXPECT_NE(at, std::string::npos) << logged;
+  EXPECT_EQ(logged.find(line, at + 1), std::string::npos) << "logged twice: " << logged;
+  EXPECT_EQ(logged.find(kSecret), std::string::npos);
+  EXPECT_EQ(logged.find("IOSFODNN7EX"), std::string::npos);
+}
+
+TEST(MaskedAccessKeyId, ShowsOnlyTheEnds) {
+  EXPECT_EQ(masked_access_key_id("AKIAIOSFODNN7EXAMPLE"), "AKIA...MPLE");
+  EXPECT_EQ(masked_access_key_id("ASIA12345678"), "ASIA...5678");
+  EXPECT_EQ(masked_access_key_id("SHORTKEY"), "...EY");
+  EXPECT_EQ(masked_access_key_id("A"), "...");
+  EXPECT_EQ(masked_access_key_id(""), "...");
+}
+
 TEST_F(ProviderTest, NoCredentialsErrorListsEverySourceTried) {
   env_["AWS_EC2_METADATA_DISABLED"] = "TRUE";
   CredentialProvider p(loop_, http_, env_, opts_);
@@ -172,8 +210,8 @@ TEST_F(ProviderTest, NoCredentialsErrorListsEverySourceTried) {
   ASSERT_FALSE(r->ok());
   EXPECT_EQ(r->status().code(), Code::kFailedPrecondition);
   EXPECT_EQ(r->status().message(),
-            "no AWS credentials found; tried: environment (AWS_ACCESS_KEY_ID not set), "
-            "config [aws] (no access-key-id), shared credentials file " +
+            "no AWS credentials found; tried: configuration file [aws] (no access-key-id), "
+            "environment (AWS_ACCESS_KEY_ID not set), shared credentials file " +
                 home_.dir() + "/.aws/credentials (not found), shared config file " + home_.dir() +
                 "/.aws/config (not found), container (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/"
                 "_FULL_URI not set), instance metadata (AWS_EC2_METADATA_DISABLED=true)");
@@ -403,7 +441,7 @@ TEST_F(ProviderTest, ImdsUnreachableEndsTheChainWithTheList) {
   ASSERT_FALSE(r->ok());
   EXPECT_EQ(r->status().code(), Code::kFailedPrecondition);
   const std::string& m = r->status().message();
-  EXPECT_EQ(m.rfind("no AWS credentials found; tried: environment", 0), 0u) << m;
+  EXPECT_EQ(m.rfind("no AWS credentials found; tried: configuration file [aws]", 0), 0u) << m;
   EXPECT_NE(m.find("container (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/_FULL_URI not set), "
                    "instance metadata http://127.0.0.1:1 (token: Connection refused)"),
             std::string::npos)

@@ -1,8 +1,12 @@
-// Tests for TokenBucket (exact, injected time) and RateLimiter (order, cancel, pacing on a loop).
+// Tests for TokenBucket and AdaptiveRate (exact, injected time) and RateLimiter (order, cancel,
+// pacing on a loop, adapting to Throttling).
 #include "r53/rate_limit.h"
 
 #include <gtest/gtest.h>
 
+#include "util/log.h"
+
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -212,7 +216,8 @@ TEST(TokenBucket, DelayForSeveralTokens) {
 TEST(RateLimiter, DelayCountsTheWaitersAhead) {
   FakeClock clock;
   loop::EventBase loop(clock);
-  RateLimiter limiter(loop, {.requests_per_second = 5, .burst = 4, .margin_ms = 0});
+  RateLimiter limiter(loop, {.requests_per_second = 5, .burst = 4, .margin_ms = 0,
+                             .adapt = {.enabled = false}});
   EXPECT_EQ(limiter.delay_ms(2), 0);
   limiter.on_throttled();
   EXPECT_EQ(limiter.delay_ms(2), 400);
@@ -236,6 +241,197 @@ TEST(RateLimiter, AcquireFromACallbackJoinsTheLine) {
   limiter.acquire([&] { order.push_back(1); });
   loop.run();
   EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
+}
+
+TEST(TokenBucket, SetRateKeepsTheTokensEarnedSoFar) {
+  TokenBucket b(4, 4, 0);
+  b.drain(0);
+  b.set_rate(2, 250);          // 1 token earned at 4/s
+  EXPECT_EQ(b.tokens(250), 1.0);
+  EXPECT_EQ(b.delay_ms(250, 2), 500) << "the second at 2/s";
+  b.set_rate(0, 250);
+  EXPECT_EQ(b.delay_ms(250, 4), 0) << "0: unlimited";
+}
+
+// Bug: route53d took the account's whole rate and kept it while Route 53 throttled it. Each
+// Throttling answer halves the rate, down to the floor.
+TEST(AdaptiveRate, HalvesOnEachThrottlingDownToTheFloor) {
+  AdaptiveRate r(4, {}, 0);
+  EXPECT_EQ(r.rate_per_s(), 4.0);
+  EXPECT_TRUE(r.on_throttled(100, 90));
+  EXPECT_EQ(r.rate_per_s(), 2.0);
+  EXPECT_TRUE(r.on_throttled(700, 600));
+  EXPECT_EQ(r.rate_per_s(), 1.0);
+  EXPECT_FALSE(r.on_throttled(1500, 1400)) << "at the floor of 1/s";
+  EXPECT_EQ(r.rate_per_s(), 1.0);
+  EXPECT_EQ(r.configured_per_s(), 4.0);
+
+  AdaptiveRate slow(0.5, {}, 0);  // configured below the floor: the floor is the configured rate
+  EXPECT_FALSE(slow.on_throttled(100, 100));
+  EXPECT_EQ(slow.rate_per_s(), 0.5);
+
+  AdaptiveRate odd(5, {.decrease_factor = 0.7, .min_requests_per_second = 0.3}, 0);
+  EXPECT_TRUE(odd.on_throttled(1, 1));
+  EXPECT_EQ(odd.rate_per_s(), 3.5);
+  EXPECT_TRUE(odd.on_throttled(2, 2));
+  EXPECT_EQ(odd.rate_per_s(), 2.45);
+}
+
+TEST(AdaptiveRate, RequestsGrantedBeforeTheLastDecreaseDoNotLowerItAgain) {
+  AdaptiveRate r(4, {}, 0);
+  EXPECT_TRUE(r.on_throttled(1000, 900));  // -> 2/s at 1000
+  // Three more requests were in flight, granted at the old rate: their Throttling says nothing new.
+  EXPECT_FALSE(r.on_throttled(1005, 950));
+  EXPECT_FALSE(r.on_throttled(1010, 999));
+  EXPECT_EQ(r.rate_per_s(), 2.0);
+  // Granted at (or after) the decrease: throttled at the lowered rate.
+  EXPECT_TRUE(r.on_throttled(1600, 1000));
+  EXPECT_EQ(r.rate_per_s(), 1.0);
+}
+
+TEST(AdaptiveRate, RisesByATenthEveryQuietPeriodBackToTheConfiguredRate) {
+  AdaptiveRate r(4, {}, 0);
+  ASSERT_TRUE(r.on_throttled(10'000, 10'000));  // 2/s
+  ASSERT_TRUE(r.on_throttled(10'500, 10'500));  // 1/s at 10.5 s
+  EXPECT_FALSE(r.advance(15'499));
+  EXPECT_EQ(r.rate_per_s(), 1.0);
+  EXPECT_TRUE(r.advance(15'500));
+  EXPECT_EQ(r.rate_per_s(), 1.4);
+  EXPECT_FALSE(r.advance(15'500));
+  EXPECT_FALSE(r.advance(20'499));
+  EXPECT_TRUE(r.advance(20'500));
+  EXPECT_EQ(r.rate_per_s(), 1.8);
+  // A long quiet time: several steps at once, never above the configured rate.
+  EXPECT_TRUE(r.advance(37'000));  // 3 more whole periods (16.5 s): 3.0/s
+  EXPECT_EQ(r.rate_per_s(), 3.0);
+  EXPECT_TRUE(r.advance(1'000'000));
+  EXPECT_EQ(r.rate_per_s(), 4.0);
+  EXPECT_FALSE(r.advance(2'000'000));
+  EXPECT_EQ(r.rate_per_s(), 4.0);
+}
+
+TEST(AdaptiveRate, ThrottlingRestartsTheQuietPeriod) {
+  AdaptiveRate r(4, {}, 0);
+  ASSERT_TRUE(r.on_throttled(0, 0));      // 2/s
+  ASSERT_TRUE(r.on_throttled(10, 5));     // 1/s at 10 ms
+  EXPECT_FALSE(r.on_throttled(4'000, 4'000)) << "at the floor: no change, but the clock restarts";
+  EXPECT_FALSE(r.advance(8'999));
+  EXPECT_TRUE(r.advance(9'000));
+  EXPECT_EQ(r.rate_per_s(), 1.4);
+  // Throttled again after a rise: the rise is kept only until the decrease.
+  EXPECT_TRUE(r.on_throttled(9'100, 9'050));
+  EXPECT_EQ(r.rate_per_s(), 1.0) << "1.4 halved is 0.7, below the floor";
+}
+
+// The limiter on injected time: its rate follows Throttling answers and quiet time, exactly, and
+// each change is logged once.
+TEST(RateLimiter, ThrottlingLowersTheRateAndQuietTimeRaisesIt) {
+  FakeClock clock;
+  loop::EventBase loop(clock);
+  RateLimiter limiter(loop, {.requests_per_second = 4, .burst = 4, .margin_ms = 0});
+  log::Level level = log::level();
+  log::set_level(log::Level::kInfo);
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(limiter.rate_per_s(), 4.0);
+  EXPECT_EQ(limiter.delay_ms(1), 0);
+  int64_t sent = clock.mono_ms();
+  clock.advance_ms(30);
+  limiter.on_throttled(sent);
+  EXPECT_EQ(limiter.rate_per_s(), 2.0);
+  EXPECT_EQ(limiter.delay_ms(1), 500) << "drained, refilled at 2/s";
+  limiter.on_throttled(sent);  // another request of the same round
+  EXPECT_EQ(limiter.rate_per_s(), 2.0);
+  clock.advance_ms(4'999);
+  EXPECT_EQ(limiter.rate_per_s(), 2.0);
+  clock.advance_ms(1);
+  EXPECT_EQ(limiter.rate_per_s(), 2.4);
+  clock.advance_ms(4 * 5'000);
+  EXPECT_EQ(limiter.rate_per_s(), 4.0);
+  clock.advance_ms(60'000);
+  EXPECT_EQ(limiter.rate_per_s(), 4.0);
+  std::string logged = testing::internal::GetCapturedStderr();
+  log::set_level(level);
+  EXPECT_EQ(limiter.stats().rate_decreases, 1u);
+  EXPECT_EQ(limiter.stats().rate_increases, 2u);
+  EXPECT_EQ(limiter.stats().drained, 2u);
+  const char* lines[] = {
+      "route53: Route 53 throttled us: request rate lowered to 2/s (configured 4/s)",
+      "route53: no throttling for 5 s: request rate raised to 2.4/s (configured 4/s)",
+      "route53: no throttling for 5 s: request rate back to the configured 4/s"};
+  for (const char* line : lines) {
+    size_t at = logged.find(line);
+    EXPECT_NE(at, std::string::npos) << line << "\n" << logged;
+    EXPECT_EQ(logged.find(line, at + 1), std::string::npos) << "twice: " << line;
+  }
+  EXPECT_EQ(std::count(logged.begin(), logged.end(), '\n'), 3) << logged;
+}
+
+TEST(RateLimiter, AdaptationOffOrUnlimitedKeepsTheRate) {
+  FakeClock clock;
+  loop::EventBase loop(clock);
+  RateLimiter fixed(loop, {.requests_per_second = 4, .burst = 4, .adapt = {.enabled = false}});
+  fixed.on_throttled();
+  EXPECT_EQ(fixed.rate_per_s(), 4.0);
+  RateLimiter unlimited(loop, {.requests_per_second = 0, .burst = 1});
+  unlimited.on_throttled();
+  EXPECT_EQ(unlimited.rate_per_s(), 0.0);
+  EXPECT_EQ(unlimited.delay_ms(5), 0);
+}
+
+}  // namespace
+}  // namespace r53d::r53
+
+namespace r53d::r53 {
+namespace {
+
+// Background waiters (the mirror's slow re-read) yield to every other waiter, whatever its key.
+TEST(RateLimiter, BackgroundWaitersGoAfterEveryOtherWaiter) {
+  loop::EventBase loop;
+  RateLimiter limiter(loop, {.requests_per_second = 1000, .burst = 1, .background_max_wait_ms = 0});
+  std::vector<std::string> order;
+  limiter.acquire("Z1", [&] { order.push_back("bg1"); }, RateLimiter::Priority::kBackground);
+  limiter.acquire("Z1", [&] { order.push_back("z1"); });
+  limiter.acquire("Z2", [&] { order.push_back("bg2"); }, RateLimiter::Priority::kBackground);
+  limiter.acquire("", [&] {
+    order.push_back("poll");
+    limiter.acquire("Z2", [&] { order.push_back("late"); });  // arrives after the background ones
+  });
+  EXPECT_EQ(limiter.waiting(), 2u) << "background waiters are not counted";
+  EXPECT_EQ(limiter.background_waiting(), 2u);
+  loop.run();
+  EXPECT_EQ(order, (std::vector<std::string>{"z1", "poll", "late", "bg1", "bg2"}));
+  EXPECT_EQ(limiter.stats().background, 2u);
+  EXPECT_EQ(limiter.stats().background_overdue, 0u);
+}
+
+TEST(RateLimiter, CancelledBackgroundWaiterIsSkipped) {
+  loop::EventBase loop;
+  RateLimiter limiter(loop, {.requests_per_second = 1000, .burst = 1});
+  std::vector<int> order;
+  uint64_t t = limiter.acquire("Z1", [&] { order.push_back(1); }, RateLimiter::Priority::kBackground);
+  limiter.acquire("Z1", [&] { order.push_back(2); }, RateLimiter::Priority::kBackground);
+  limiter.cancel(t);
+  loop.run();
+  EXPECT_EQ(order, (std::vector<int>{2}));
+}
+
+// On a saturated limiter a background waiter still goes once it has waited background_max_wait_ms.
+TEST(RateLimiter, OverdueBackgroundWaiterGoesFirst) {
+  FakeClock clock;
+  loop::EventBase loop(clock);
+  RateLimiter limiter(loop, {.requests_per_second = 100, .burst = 1, .margin_ms = 0, .background_max_wait_ms = 25});
+  std::vector<std::string> order;
+  limiter.acquire("Z1", [&] { order.push_back("bg"); }, RateLimiter::Priority::kBackground);
+  for (int i = 0; i < 5; i++) limiter.acquire("Z1", [&, i] { order.push_back("n" + std::to_string(i)); });
+  loop.run_once();  // t0: the full bucket's token goes to n0
+  ASSERT_EQ(order, (std::vector<std::string>{"n0"}));
+  for (int step = 0; step < 6 && order.size() < 6; ++step) {
+    clock.advance_ms(10);
+    loop.run_once();
+  }
+  // n1 at 10 ms, n2 at 20 ms, then the background waiter (waited 30 ms >= 25) before n3.
+  EXPECT_EQ(order, (std::vector<std::string>{"n0", "n1", "n2", "bg", "n3", "n4"}));
+  EXPECT_EQ(limiter.stats().background_overdue, 1u);
 }
 
 }  // namespace

@@ -44,6 +44,7 @@ TEST(SimOptions, DefaultsAndInlineValues) {
   EXPECT_EQ(o->rate, 0);
   EXPECT_EQ(o->insync_after_s, 2);
   EXPECT_EQ(o->apply_time_ms, 0);
+  EXPECT_EQ(o->max_rrsets_per_zone, 10000) << "Route 53's MAX_RRSETS_BY_ZONE";
   EXPECT_FALSE(o->faults.any());
   EXPECT_TRUE(o->credentials.empty());
 }
@@ -106,6 +107,16 @@ TEST(SimOptions, RepeatedFaultOptionsMerge) {
   EXPECT_EQ(f->latency_ms, 7);
 }
 
+TEST(SimOptions, MaxRrsetsPerZone) {
+  auto o = parse({"--listen", "127.0.0.1:0", "--max-rrsets-per-zone", "200000"});
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_EQ(o->max_rrsets_per_zone, 200000);
+  o = parse({"--listen", "127.0.0.1:0", "--max-rrsets-per-zone=0"});
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_EQ(o->max_rrsets_per_zone, 0) << "0: unlimited";
+  EXPECT_NE(std::string(usage_text()).find("--max-rrsets-per-zone N"), std::string::npos);
+}
+
 TEST(SimOptions, HelpNeedsNothingElse) {
   auto o = parse({"--help"});
   ASSERT_TRUE(o.ok());
@@ -131,6 +142,8 @@ TEST(SimOptions, RejectsBadArgumentsWithAClearMessage) {
       {{"--listen", "127.0.0.1:1", "--fault", "error=2"}, "out of range"},
       {{"--listen", "127.0.0.1:1", "--fault", "reset"}, "expected KEY=VALUE"},
       {{"--listen", "127.0.0.1:1", "--bogus"}, "unknown option '--bogus'"},
+      {{"--listen", "127.0.0.1:1", "--max-rrsets-per-zone", "-1"}, "--max-rrsets-per-zone"},
+      {{"--listen", "127.0.0.1:1", "--max-rrsets-per-zone", "many"}, "--max-rrsets-per-zone"},
       {{"--listen"}, "--listen: missing value"},
   };
   for (const auto& c : cases) {

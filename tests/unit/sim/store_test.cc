@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "r53/names.h"
@@ -739,6 +740,73 @@ TEST(StoreQuotas, ZoneAndRrsetQuotas) {
   ASSERT_FALSE(over.ok());
   EXPECT_EQ(over.error().message, "[Exceeded limit MAX_RRSETS_BY_ZONE for zone: " + id + "]");
   EXPECT_EQ(store.get_hosted_zone(id)->zone.record_set_count, 3);
+}
+
+// Route 53's MAX_RRSETS_BY_ZONE: 10,000 record sets per zone unless raised, the apex SOA and NS
+// included (a zone of 2 takes 9,998 more), refused with InvalidChangeBatch and the zone ID.
+TEST(StoreQuotas, TenThousandRecordSetsPerZoneByDefaultSoaAndNsIncluded) {
+  Store store(StoreOptions{.seed = 11});
+  EXPECT_EQ(store.options().max_rrsets_per_zone, 10000);
+  auto z = store.create_hosted_zone({.name = "big.example", .caller_reference = "a"}, kNow);
+  ASSERT_TRUE(z.ok());
+  std::string id = r53::bare_id(z->view.zone.id);
+  ASSERT_EQ(store.get_hosted_zone(id)->zone.record_set_count, 2);
+  for (int b = 0; b < 10; ++b) {
+    std::vector<r53::Change> changes;
+    for (int i = b * 1000; i < std::min(9998, (b + 1) * 1000); ++i) {
+      changes.push_back({Action::kCreate, rrset("h" + std::to_string(i) + ".big.example", "A", 60, {"192.0.2.1"})});
+    }
+    ASSERT_TRUE(store.change_rrsets(id, batch(changes), kNow).ok()) << "batch " << b;
+  }
+  EXPECT_EQ(store.get_hosted_zone(id)->zone.record_set_count, 10000);
+  auto over = store.change_rrsets(
+      id, batch({{Action::kCreate, rrset("one-more.big.example", "A", 60, {"192.0.2.1"})}}), kNow);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().http_status, 400);
+  EXPECT_EQ(over.error().code, "InvalidChangeBatch");
+  EXPECT_EQ(over.error().message, "[Exceeded limit MAX_RRSETS_BY_ZONE for zone: " + id + "]");
+  EXPECT_EQ(store.get_hosted_zone(id)->zone.record_set_count, 10000) << "nothing applied";
+  // Another type at an existing name is another record set; a new value in a set is not.
+  auto txt = store.change_rrsets(
+      id, batch({{Action::kCreate, rrset("h0.big.example", "TXT", 60, {"\"t\""})}}), kNow);
+  EXPECT_FALSE(txt.ok());
+  EXPECT_TRUE(store.change_rrsets(
+      id, batch({{Action::kUpsert, rrset("h0.big.example", "A", 60, {"192.0.2.1", "192.0.2.2"})}}), kNow).ok());
+  // Raised, as AWS support raises it: the same change passes.
+  StoreOptions raised = store.options();
+  raised.max_rrsets_per_zone = 10001;
+  store.set_options(raised);
+  EXPECT_TRUE(store.change_rrsets(
+      id, batch({{Action::kCreate, rrset("one-more.big.example", "A", 60, {"192.0.2.1"})}}), kNow).ok());
+}
+
+TEST(StoreQuotas, RecordSetQuotaCountsSetIdentifiersAndLetsAFullZoneShrink) {
+  Store store(StoreOptions{.max_rrsets_per_zone = 4, .seed = 12});
+  auto z = store.create_hosted_zone({.name = "q.example", .caller_reference = "a"}, kNow);
+  ASSERT_TRUE(z.ok());
+  std::string id = r53::bare_id(z->view.zone.id);
+  RecordSet blue = rrset("w.q.example", "A", 60, {"192.0.2.1"}, "blue");
+  blue.weight = 10;
+  RecordSet green = rrset("w.q.example", "A", 60, {"192.0.2.2"}, "green");
+  green.weight = 20;
+  ASSERT_TRUE(store.change_rrsets(id, batch({{Action::kCreate, blue}, {Action::kCreate, green}}), kNow).ok());
+  EXPECT_EQ(store.get_hosted_zone(id)->zone.record_set_count, 4) << "one set per identifier";
+  RecordSet red = rrset("w.q.example", "A", 60, {"192.0.2.3"}, "red");
+  red.weight = 30;
+  auto over = store.change_rrsets(id, batch({{Action::kCreate, red}}), kNow);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().message, "[Exceeded limit MAX_RRSETS_BY_ZONE for zone: " + id + "]");
+  // Full: a replacement (DELETE + CREATE of another set) keeps the count and passes.
+  EXPECT_TRUE(store.change_rrsets(id, batch({{Action::kDelete, blue}, {Action::kCreate, red}}), kNow).ok());
+  // The quota lowered below what the zone holds: it may still shrink, not grow back.
+  StoreOptions lowered = store.options();
+  lowered.max_rrsets_per_zone = 2;
+  store.set_options(lowered);
+  EXPECT_TRUE(store.change_rrsets(id, batch({{Action::kDelete, red}}), kNow).ok());
+  EXPECT_FALSE(store.change_rrsets(id, batch({{Action::kCreate, red}}), kNow).ok());
+  lowered.max_rrsets_per_zone = 0;  // unlimited
+  store.set_options(lowered);
+  EXPECT_TRUE(store.change_rrsets(id, batch({{Action::kCreate, red}, {Action::kCreate, blue}}), kNow).ok());
 }
 
 TEST(StoreQuotas, CommentLimit) {

@@ -28,7 +28,7 @@ std::vector<std::string> held(const DesiredName& d) {
   std::vector<std::string> out;
   for (const auto& s : d.rrsets) {
     EXPECT_EQ(s->stored().size(), 1u);
-    const r53::RecordSet& rs = s->stored()[0];
+    const r53::RecordSet rs = s->stored()[0];
     std::string line = rs.type + " " + std::to_string(rs.ttl_s.value_or(-1));
     for (const auto& v : rs.values) line += " [" + v + "]";
     out.push_back(line);
@@ -248,7 +248,7 @@ TEST(Desired, ValuesAreWhatUpdateWouldWrite) {
     Name owner = Name::from_rdf(ldns_rr_owner(rr.get()));
     DesiredName d = desired_at(p, owner, {}, {});
     ASSERT_EQ(d.rrsets.size(), 1u) << line;
-    const r53::RecordSet& rs = d.rrsets[0]->stored()[0];
+    const r53::RecordSet rs = d.rrsets[0]->stored()[0];
     EXPECT_EQ(rs.name, r53_name(ldns_rr_owner(rr.get()))) << line;
     auto want = r53_value_from_rr(rr.get());
     ASSERT_TRUE(want.ok()) << line;

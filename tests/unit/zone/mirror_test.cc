@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "tests/unit/zone/fixture.h"
 #include "zone/soa.h"
 
@@ -633,12 +635,16 @@ TEST(DiffInRequests, ChainsTheSoaAndKeepsEveryOwnerInOneRequest) {
   EXPECT_EQ(last->soa_serial(), 101u);
   auto chain = diff_in_requests(wc, {{0, 2}, {1}}, {*mark, last});
   ASSERT_EQ(chain.size(), 2u);
-  EXPECT_EQ(chain[0].changes.front().rrset.values[0], m.soa().rdata()[0].value);
-  EXPECT_EQ(chain[0].changes.back().rrset.values[0], (*mark)->rdata()[0].value);
-  EXPECT_EQ(chain[1].changes.front().rrset.values[0], (*mark)->rdata()[0].value);
-  EXPECT_EQ(chain[1].changes.back().rrset.values[0], last->rdata()[0].value);
-  EXPECT_EQ(chain[0].changes.size(), 2u + 3u);  // SOA pair, a A, a TXT, www A deleted
-  EXPECT_EQ(chain[1].changes.size(), 2u + 1u);  // SOA pair, z A
+  EXPECT_TRUE(chain[0].changes.empty()) << "a push makes each request's changes when it is sent";
+  std::vector<r53::Change> c0 = request_changes(chain[0]), c1 = request_changes(chain[1]);
+  ASSERT_EQ(c0.size(), 2u + 3u);  // SOA pair, a A, a TXT, www A deleted
+  ASSERT_EQ(c1.size(), 2u + 1u);  // SOA pair, z A
+  EXPECT_EQ(c0.front().rrset.values[0], m.soa().rdata()[0].value);
+  EXPECT_EQ(c0.back().rrset.values[0], (*mark)->rdata()[0].value);
+  EXPECT_EQ(c1.front().rrset.values[0], (*mark)->rdata()[0].value);
+  EXPECT_EQ(c1.back().rrset.values[0], last->rdata()[0].value);
+  EXPECT_EQ(chain[0].size, size_of_changes(c0));
+  EXPECT_EQ(chain[1].size, size_of_changes(c1));
   EXPECT_EQ(chain[0].new_serial, 100u);
   EXPECT_EQ(chain[1].new_serial, 101u);
   // The chain applies to the mirror request after request (what the committer does as Route 53
@@ -652,6 +658,108 @@ TEST(DiffInRequests, ChainsTheSoaAndKeepsEveryOwnerInOneRequest) {
   EXPECT_EQ(m.serial(), 101u);
   EXPECT_FALSE(soa_is_locked(m.soa()));
   EXPECT_EQ(dump(m.find(N("z.example.com"), LDNS_RR_TYPE_A)), "60 192.0.2.26");
+}
+
+}  // namespace
+}  // namespace r53d::zone
+
+namespace r53d::zone {
+namespace {
+
+using testing::load_example;
+using testing::N;
+
+// ---- Writers that do not go through route53d: reliances, assertions, read stamps ---------------
+
+TEST(Reliance, PresenceIsAssertedByAnIdenticalDeleteAndCreateCountedInTheSize) {
+  Mirror m = load_example();
+  WorkingCopy wc(m);
+  wc.rely_present(Key{N("mail.example.com"), LDNS_RR_TYPE_A});
+  ASSERT_TRUE(wc.put(RRset::make(N("n.example.com"), LDNS_RR_TYPE_A, 60,
+                                 {*Rdata::from_value(N("n.example.com"), LDNS_RR_TYPE_A, 60, "192.0.2.5")}))
+                  .ok());
+  Batch b = diff(wc);
+  std::vector<std::string> got;
+  for (const auto& c : b.changes) got.push_back(std::string(r53::action_name(c.action)) + " " + c.rrset.name + " " + c.rrset.type);
+  EXPECT_EQ(got, (std::vector<std::string>{"DELETE example.com. SOA", "DELETE mail.example.com. A",
+                                           "CREATE mail.example.com. A", "CREATE n.example.com. A",
+                                           "CREATE example.com. SOA"}));
+  EXPECT_EQ(wc.size(), b.size) << "the assertion counts in the batch limits";
+  ASSERT_EQ(b.asserted.size(), 1u);
+  EXPECT_EQ(b.swaps.size(), 2u) << "an assertion changes nothing in the mirror";
+}
+
+TEST(Reliance, WrittenRRsetIsNotAssertedTwice) {
+  Mirror m = load_example();
+  WorkingCopy wc(m);
+  wc.rely_present(Key{N("mail.example.com"), LDNS_RR_TYPE_A});
+  ASSERT_TRUE(wc.erase(N("mail.example.com"), LDNS_RR_TYPE_A).ok());  // its DELETE is the assertion
+  EXPECT_TRUE(wc.assertions().empty());
+  EXPECT_TRUE(diff(wc).asserted.empty());
+}
+
+TEST(Reliance, AbsenceNeedsAReadUnlessTheBatchCreatesThatRRset) {
+  Mirror m = load_example();
+  WorkingCopy wc(m);
+  auto mark = wc.mark();
+  wc.rely_absent(Key{N("n.example.com"), LDNS_RR_TYPE_A});
+  wc.rely_absent(Key{N("gone.example.com"), LDNS_RR_TYPE_ANY});
+  wc.rely_present(Key{N("txt.example.com"), LDNS_RR_TYPE_ANY});  // stands on txt TXT
+  ASSERT_TRUE(wc.put(RRset::make(N("n.example.com"), LDNS_RR_TYPE_A, 60,
+                                 {*Rdata::from_value(N("n.example.com"), LDNS_RR_TYPE_A, 60, "192.0.2.5")}))
+                  .ok());
+  EXPECT_EQ(wc.unasserted_since(mark, false), std::vector<Name>{N("gone.example.com")});
+  EXPECT_TRUE(wc.creates_hold());
+  ASSERT_EQ(wc.assertions().size(), 1u);
+  EXPECT_EQ(wc.assertions()[0].owner, N("txt.example.com"));
+  // A failed edit sends no batch: everything it relied on must be read.
+  auto all = wc.unasserted_since(mark, true);
+  EXPECT_EQ(std::set<Name>(all.begin(), all.end()),
+            (std::set<Name>{N("gone.example.com"), N("n.example.com"), N("txt.example.com")}));
+  // A later edit that undoes the CREATE breaks the absence it asserted.
+  ASSERT_TRUE(wc.erase(N("n.example.com"), LDNS_RR_TYPE_A).ok());
+  EXPECT_FALSE(wc.creates_hold());
+  wc.rollback(mark);
+  EXPECT_TRUE(wc.assertions().empty());
+  EXPECT_TRUE(wc.unasserted_since(mark, true).empty());
+}
+
+TEST(Reliance, ReadOnlyRRsetsAreReadNotAsserted) {
+  Mirror m = load_example();
+  WorkingCopy wc(m);
+  auto mark = wc.mark();
+  wc.rely_present(Key{N("alias.example.com"), LDNS_RR_TYPE_A});
+  EXPECT_EQ(wc.unasserted_since(mark, false), std::vector<Name>{N("alias.example.com")});
+  EXPECT_TRUE(wc.assertions().empty());
+}
+
+TEST(Reliance, TrackingOffRecordsNothing) {
+  Mirror m = load_example();
+  WorkingCopy wc(m);
+  wc.track_reliances(false);
+  auto mark = wc.mark();
+  wc.rely_present(Key{N("mail.example.com"), LDNS_RR_TYPE_A});
+  wc.rely_absent(Key{N("gone.example.com"), LDNS_RR_TYPE_ANY});
+  EXPECT_TRUE(wc.assertions().empty());
+  EXPECT_TRUE(wc.unasserted_since(mark, true).empty());
+}
+
+TEST(Mirror, ReadStampsAndForeignChanges) {
+  Mirror m = load_example();
+  EXPECT_EQ(m.read_stamp(N("www.example.com")), 0u);
+  // Same data read again: stamped, no foreign change.
+  ASSERT_TRUE(m.reload_names({N("mail.example.com")}, {testing::rs("mail.example.com.", "A", 300, {"192.0.2.25"})}, 7).ok());
+  EXPECT_EQ(m.read_stamp(N("mail.example.com")), 7u);
+  EXPECT_EQ(m.read_stamp(N("www.example.com")), 0u);
+  EXPECT_EQ(m.foreign_changes(), 0u);
+  // A name another writer created, one it deleted: both are changes.
+  ASSERT_TRUE(m.reload_names({N("new.example.com")}, {testing::rs("new.example.com.", "A", 60, {"192.0.2.1"})}, 9).ok());
+  EXPECT_EQ(m.foreign_changes(), 1u);
+  ASSERT_TRUE(m.reload_names({N("mail.example.com")}, {}, 10).ok());
+  EXPECT_EQ(m.foreign_changes(), 2u);
+  m.set_zone_stamp(8);
+  EXPECT_EQ(m.read_stamp(N("www.example.com")), 8u);
+  EXPECT_EQ(m.read_stamp(N("mail.example.com")), 10u);
 }
 
 }  // namespace
