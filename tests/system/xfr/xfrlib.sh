@@ -187,7 +187,6 @@ wait_log() {
   for _ in $(seq $(( ${3:-10} * 10 ))); do grep -qE -- "$2" "$1" && return 0; sleep 0.1; done
   return 1
 }
-}
 
 # write_secondary_config NAME SIMPORT NPORT [extra zone lines...] -> $TMP/NAME.ini; PORT must be set.
 write_secondary_config() {
