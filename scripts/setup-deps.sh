@@ -8,8 +8,9 @@ PACKAGES="
   libevent-dev libldns-dev libcurl4-openssl-dev libssl-dev rapidjson-dev
   libgtest-dev libgmock-dev libpugixml-dev libinih-dev libsystemd-dev
   dpkg-dev debhelper lintian fakeroot python3-prometheus-client
-  bind9 bind9-dnsutils bind9-utils knot-dnsutils knot-dnssecutils ldnsutils dnsperf
+  bind9 bind9-dnsutils bind9-utils nsd knot-dnsutils knot-dnssecutils ldnsutils dnsperf
   awscli python3 python3-boto3 python3-botocore python3-dnspython
+  kea-dhcp-ddns-server
   curl procps iproute2 ca-certificates
 "
 
@@ -32,8 +33,13 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
-# named is started by the tests themselves, never as a system service.
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet named 2>/dev/null; then
-  $SUDO systemctl stop named || true
+# named, nsd and kea-dhcp-ddns are started by the tests themselves, never as system services.
+if command -v systemctl >/dev/null 2>&1; then
+  for unit in named nsd kea-dhcp-ddns-server; do
+    if systemctl is-active --quiet "$unit" 2>/dev/null; then $SUDO systemctl stop "$unit" || true; fi
+  done
+  if systemctl is-enabled --quiet kea-dhcp-ddns-server 2>/dev/null; then
+    $SUDO systemctl disable --quiet kea-dhcp-ddns-server 2>/dev/null || true
+  fi
 fi
 echo "setup-deps: done"

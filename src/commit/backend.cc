@@ -8,12 +8,15 @@ namespace {
 
 // route53-api.md §3.2: the three texts that mean "the stored RRset is not what the batch assumed";
 // §3.5: the two CNAME conflicts, which mean the same when another writer put a CNAME (or other
-// data) at a name where the mirror has none. If the re-read finds nothing changed, the committer
-// handles the refusal as a bad batch (zone_committer.h).
+// data) at a name where the mirror has none; §3.2: a plain set where a routing-policy set of the
+// same name and type was made behind route53d's back (the console, the AWS CLI), or the reverse.
+// If the re-read finds nothing changed, the committer handles the refusal as a bad batch
+// (zone_committer.h).
 bool is_cas_text(std::string_view m) {
   return m.find("but it was not found") != std::string_view::npos ||
          m.find("values provided do not match") != std::string_view::npos ||
          m.find("but it already exists") != std::string_view::npos ||
+         m.find("RRSet with the same name and type already exists") != std::string_view::npos ||
          m.find("conflicts with other records with the same DNS name") != std::string_view::npos ||
          m.find("because a conflicting RRSet of type") != std::string_view::npos;
 }

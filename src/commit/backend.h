@@ -82,8 +82,8 @@ class ZoneBackend {
 // What a failed ChangeResourceRecordSets means for the group commit.
 enum class Rejection {
   kCasLost,   // InvalidChangeBatch saying the zone differs from the mirror ("not found", "values
-              // provided do not match", "already exists", a CNAME conflict): re-read the names,
-              // rebuild, retry
+              // provided do not match", "already exists", a policy or CNAME conflict with a set the
+              // mirror does not hold): re-read the names, rebuild, retry
   kBadBatch,  // InvalidChangeBatch / InvalidInput for another reason: some UPDATE in the batch is
               // at fault; split the batch until it is isolated
   kFailed,    // anything else (retries exhausted, access denied, no such zone): SERVFAIL

@@ -61,6 +61,14 @@ EditResult SyncEdit::apply(zone::WorkingCopy& wc) {
                           ", newer than the primary's " + std::to_string(p.serial()),
                       false};
   }
+  if (scope_ && options_.scope_base_serial && cur_soa.soa_serial() != *options_.scope_base_serial) {
+    // The names changed since the base version are not all that differs from what Route 53 holds.
+    rep.scope_stale = true;
+    return EditResult{LDNS_RCODE_SERVFAIL,
+                      "Route 53 holds serial " + std::to_string(cur_soa.soa_serial()) + ", not the " +
+                          std::to_string(*options_.scope_base_serial) + " the difference starts from",
+                      false};
+  }
   zone::WorkingCopy::Mark mark = wc.mark();
   auto refuse = [&](ldns_pkt_rcode rcode, const std::string& why) {
     wc.rollback(mark);
@@ -145,7 +153,7 @@ EditResult SyncEdit::apply(zone::WorkingCopy& wc) {
   size_t plain_primary = p.rrset_count();
   const auto* apex_ns = p.find(m.apex(), LDNS_RR_TYPE_NS);
   if (apex_ns) --plain_primary;
-  if (plain_primary == 0 && rep.deletes > 0 && !scope_) {
+  if (plain_primary == 0 && rep.deletes > 0) {
     return refuse(LDNS_RCODE_REFUSED,
                   "the primary's zone has no records besides its SOA and NS: not taken as \"delete everything\" "
                   "(" + std::to_string(rep.deletes) + " of " + std::to_string(rep.route53_sets) +

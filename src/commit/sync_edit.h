@@ -15,10 +15,12 @@
 //  - a change that deletes or changes more than max_change_percent of the zone's record sets
 //    (zones of more than 10; not with force);
 //  - a primary zone with nothing besides its SOA and apex NS while Route 53 holds more: never
-//    taken as "delete everything", not even with force;
+//    taken as "delete everything", not even with force, whatever the scope (AXFR or IXFR);
 //  - a result larger than the hosted zone's record-set quota.
 // And it does nothing (rcode SERVFAIL, report->route53_newer) when Route 53 already holds a newer
-// serial than the primary's (another writer pushed a later version): the caller checks again.
+// serial than the primary's (another writer pushed a later version): the caller checks again; nor
+// (SERVFAIL, report->scope_stale) when a scoped edit finds Route 53 at another serial than the one
+// its names changed from: the caller compares the whole zone.
 // The edit may be applied several times (after a lost compare-and-swap): the report describes the
 // last evaluation.
 #pragma once
@@ -40,6 +42,11 @@ struct SyncOptions {
   bool force = false;               // --sync --force: the change-percent threshold does not apply
   size_t record_set_quota = 10000;  // the hosted zone's MAX_RRSETS_BY_ZONE
   bool want_plan = false;           // fill SyncReport::plan (--sync prints it)
+  // With a scope (an IXFR's names): the version those names changed from. The scope is all that
+  // differs only while Route 53 holds that serial; when it holds another (an earlier push failed,
+  // another writer pushed), apply() changes nothing and sets SyncReport::scope_stale: the caller
+  // compares the whole zone instead.
+  std::optional<uint32_t> scope_base_serial;
 };
 
 // One line of a sync plan.
@@ -61,6 +68,7 @@ struct SyncReport {
   std::vector<std::string> ttl_lowered_text;     // "www.example.com. A: 60 (the primary had 60..300)"
   bool refused = false;                          // a safety rule said no (reason in the answer)
   bool route53_newer = false;
+  bool scope_stale = false;                      // see SyncOptions::scope_base_serial
   uint32_t route53_serial = 0;
   std::vector<PlanItem> plan;                    // with SyncOptions::want_plan
 };

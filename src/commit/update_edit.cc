@@ -20,7 +20,7 @@ std::string UpdateEdit::describe() const {
 }
 
 EditResult UpdateEdit::apply(zone::WorkingCopy& wc) {
-  update::Outcome o = update::apply(req_.pkt.get(), *req_.grant, wc);
+  update::Outcome o = update::apply(req_.pkt.get(), *req_.grant, wc, req_.options);
   EditResult r;
   r.rcode = o.rcode;
   if (!o.ok()) r.reason = o.reason();
@@ -29,11 +29,11 @@ EditResult UpdateEdit::apply(zone::WorkingCopy& wc) {
 }
 
 std::vector<zone::Name> UpdateEdit::names_read(const zone::Name& apex) const {
-  return update::names_read(req_.pkt.get(), apex);
+  return update::names_read(req_.pkt.get(), apex, req_.options);
 }
 
 std::vector<zone::Name> UpdateEdit::absence_names(const zone::Name& apex) const {
-  return update::absence_names(req_.pkt.get(), apex);
+  return update::absence_names(req_.pkt.get(), apex, req_.options);
 }
 
 }  // namespace r53d::commit

@@ -14,6 +14,7 @@
 
 #include "commit/edit.h"
 #include "update/grant.h"
+#include "update/update.h"
 
 namespace r53d::commit {
 
@@ -25,6 +26,7 @@ struct UpdateRequest {
   zone::PktPtr pkt;                            // the parsed message (owned)
   std::shared_ptr<const update::Grant> grant;  // what this client may change (non-null)
   std::string key;                             // TSIG key name for logs, "" if unsigned
+  update::Options options;                     // the zone's choices (DHCID emulation)
 };
 
 class UpdateEdit final : public Edit {

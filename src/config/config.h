@@ -16,7 +16,7 @@
 //            session-token, max-attempts, poll-interval-min, poll-interval-max
 //   [key NAME]  algorithm, secret
 //   [zone NAME] hosted-zone-id, mode, allow-update (dynamic), record-set-quota, lock-lease,
-//   background-refresh, trust-mirror;
+//   background-refresh, trust-mirror, dhcid;
 //               secondary zones: primary, allow-notify, transfer-source, refresh-min/-max,
 //               retry-min/-max, expire-min/-max, max-change-percent, apex-ns, soa-timers
 #pragma once
@@ -125,6 +125,9 @@ struct UpdateRule {
 };
 
 enum class ZoneMode { kDynamic, kSecondary };
+// What a dynamic zone does with DHCID (RFC 4701), which Route 53 cannot hold: refuse UPDATEs that
+// write it, or keep it as a TXT RRset at _dhcid.NAME (route53d.ini(5) "DHCID emulation").
+enum class DhcidPolicy { kRefuse, kTxt };
 
 // One primary of a secondary zone: "192.0.2.1:53 key xfr-key", "[2001:db8::1]:5300", "192.0.2.1".
 struct PrimaryAddr {
@@ -167,6 +170,7 @@ struct ZoneConfig {
   int64_t lock_lease_ms = 120000;        // another writer's push lock unchanged this long: take it over
   int64_t background_refresh_ms = 600000;  // a background re-read of the zone this often (0: never)
   bool trust_mirror = false;             // UPDATEs answered from the mirror alone (no reads, no assertions)
+  DhcidPolicy dhcid = DhcidPolicy::kRefuse;  // dynamic zones
   Location where;  // the [zone NAME] line
 };
 

@@ -172,8 +172,9 @@ Result<UpdateRule> parse_rule(std::string_view text, const ZoneConfig& zone) {
       had_types = true;
       for (std::string t : split(list, ',')) {
         for (char& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        if (std::find_if(std::begin(kR53Types), std::end(kR53Types),
-                         [&](const char* k) { return t == k; }) == std::end(kR53Types)) {
+        // DHCID only with dhcid = txt (checked once the whole section is read).
+        if (t != "DHCID" && std::find_if(std::begin(kR53Types), std::end(kR53Types),
+                                         [&](const char* k) { return t == k; }) == std::end(kR53Types)) {
           return bad("type \"" + t + "\" is not a Route 53 record type");
         }
         r.types.push_back(t);
@@ -639,6 +640,14 @@ Status set_trust_mirror(KeyContext& c, std::string_view v) {
   return {};
 }
 
+Status set_dhcid(KeyContext& c, std::string_view v) {
+  std::string m = trim(v);
+  if (m == "refuse") c.zone->dhcid = DhcidPolicy::kRefuse;
+  else if (m == "txt") c.zone->dhcid = DhcidPolicy::kTxt;
+  else return bad("\"" + m + "\" is not refuse or txt");
+  return {};
+}
+
 Status add_allow_update(KeyContext& c, std::string_view v) {
   auto r = parse_rule(v, *c.zone);
   if (!r.ok()) return r.status();
@@ -725,6 +734,8 @@ const std::vector<KeyDef>& key_table() {
        "re-read the whole zone this often, page by page at low priority (0: never)", set_background_refresh},
       {S::kZone, "trust-mirror", "no", false, false,
        "dynamic zones: yes answers UPDATEs from the mirror alone, blind to other writers", set_trust_mirror},
+      {S::kZone, "dhcid", "refuse", false, false,
+       "dynamic zones: refuse DHCID, or keep it as TXT at _dhcid.NAME (txt; for Kea DHCP-DDNS)", set_dhcid},
       {S::kZone, "primary", nullptr, true, false,
        "secondary zones: ADDR[:PORT] [key NAME], tried in order (IPv6 as [ADDR]:PORT)", add_primary},
       {S::kZone, "allow-notify", nullptr, true, false,
@@ -972,6 +983,9 @@ Result<Config> Builder::finish() {
       continue;
     }
     SecondaryConfig& sc = z.secondary;
+    if (z.dhcid == DhcidPolicy::kTxt)
+      error(line_in_zone("dhcid"), "dhcid is for dynamic zones: zone " + z.name +
+                                        " is a secondary zone and takes no UPDATEs");
     if (!z.allow_update.empty())
       error(z.allow_update.front().where.line,
             "allow-update is for dynamic zones: zone " + z.name + " is a secondary zone and follows its primary");
@@ -1001,6 +1015,9 @@ Result<Config> Builder::finish() {
                                  " has no allow-update rule: every UPDATE will be refused");
     }
     for (const UpdateRule& r : z.allow_update) {
+      if (z.dhcid != DhcidPolicy::kTxt && std::find(r.types.begin(), r.types.end(), "DHCID") != r.types.end())
+        error(r.where.line, "allow-update: type DHCID needs dhcid = txt in zone " + z.name +
+                                " (Route 53 cannot hold DHCID)");
       if (r.kind == UpdateRule::Kind::kAddress) {
         config_.warnings.push_back(r.where.str() + ": zone " + z.name +
                                    " accepts unsigned updates from " + r.network.str());

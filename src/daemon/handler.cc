@@ -344,6 +344,7 @@ void Handler::handle_update(std::span<const uint8_t> wire, const dns::RequestChe
   req.pkt = std::move(pkt);
   req.grant = combine(std::move(grants));
   req.key = key;
+  if (z.zone->config().dhcid == config::DhcidPolicy::kTxt) req.options.dhcid = update::DhcidMode::kTxt;
   std::string zone_text = zname.to_text();
   std::string client_text = client.text;
   // The reply needs the request bytes and its TSIG state after the commit: the closure owns them.

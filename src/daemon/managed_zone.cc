@@ -304,7 +304,8 @@ void ManagedZone::on_refreshed(RefreshResult r) {
     primary_ = std::make_shared<zone::PrimaryZone>(std::move(*pz));
     copy_pushed_ = false;
     force_axfr_ = false;
-    return push(primary_, std::nullopt, r.how + " serial " + std::to_string(r.primary_serial) + " from " + primary,
+    // The transfer's serial, not the SOA query's: the zone may have changed in between.
+    return push(primary_, std::nullopt, r.how + " serial " + std::to_string(primary_->serial()) + " from " + primary,
                 pushed);
   }
   // Incremental: every difference sequence applies to our copy of the primary's zone, or the
@@ -329,12 +330,14 @@ void ManagedZone::on_refreshed(RefreshResult r) {
     copy_pushed_ = false;
   }
   push(primary_, std::vector<zone::Name>(changed.begin(), changed.end()),
-       r.how + " " + std::to_string(from) + " -> " + std::to_string(r.primary_serial) + " from " + primary, pushed);
+       r.how + " " + std::to_string(from) + " -> " + std::to_string(primary_->serial()) + " from " + primary, pushed,
+       from);
 }
 
 void ManagedZone::push(std::shared_ptr<const zone::PrimaryZone> primary, std::optional<std::vector<zone::Name>> scope,
-                       std::string what, uint32_t from_serial) {
+                       std::string what, uint32_t from_serial, std::optional<uint32_t> scope_base) {
   commit::SyncOptions o;
+  if (scope) o.scope_base_serial = scope_base;
   o.policy.apex_ns_from_primary = config_.secondary.apex_ns == config::ApexNsPolicy::kPrimary;
   o.policy.soa_timers_from_primary = config_.secondary.soa_timers == config::SoaTimersPolicy::kPrimary;
   o.max_change_percent = config_.secondary.max_change_percent;
@@ -356,11 +359,23 @@ void ManagedZone::push(std::shared_ptr<const zone::PrimaryZone> primary, std::op
                        for (const auto& t : report->ttl_lowered_text)
                          log::info("zone %s: records with different TTLs: %s", name().c_str(), t.c_str());
                        if (whole) skips_ = report->skips;  // a partial scope counts only its names
+                       if (report->scope_stale && primary_) {
+                         // Route 53 does not hold the version the IXFR started from (an earlier
+                         // push failed, or another writer pushed): its names are not all that
+                         // differs.
+                         log::notice("zone %s: %s: %s; comparing the whole zone", name().c_str(), what.c_str(),
+                                     a.reason.c_str());
+                         return push(primary_, std::nullopt, what + " (whole zone)", committer_->mirror().serial());
+                       }
                        if (report->route53_newer) {
                          log::notice("zone %s: %s: Route 53 already holds serial %u (another writer pushed a newer "
                                      "version): checking the primary again",
                                      name().c_str(), what.c_str(), report->route53_serial);
                          recheck_ = true;
+                         // Not a failure: with two route53d following the same primary the other
+                         // one is often first. No error line, no retry back-off, freshness as it
+                         // was; the check right after tells what the primary holds now.
+                         if (a.rcode != LDNS_RCODE_NOERROR) return idle_or_recheck();
                        }
                        if (a.rcode == LDNS_RCODE_NOERROR) {
                          ++stats_.pushes;

@@ -2,6 +2,7 @@
 #include "update/update.h"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -53,24 +54,54 @@ std::string where(const char* section, size_t i, const ldns_rr* rr) {
          type_text(ldns_rr_get_type(rr)) + ")";
 }
 
+ldns_rr_list* updates_of(const ldns_pkt* p) { return ldns_pkt_authority(p); }
+ldns_rr_list* prereqs_of(const ldns_pkt* p) { return ldns_pkt_answer(p); }
+size_t count(const ldns_rr_list* l) { return l ? ldns_rr_list_rr_count(l) : 0; }
+
+// One RR of the prerequisite or update section: as sent (structure checks, permission, log
+// lines) and as processed (with DHCID emulation, a DHCID's TXT at _dhcid.NAME; else the same).
+struct SectionRr {
+  const ldns_rr* sent = nullptr;
+  const ldns_rr* rr = nullptr;
+  std::string not_emulated;  // a DHCID that has no TXT form: why (the update is REFUSED)
+  bool emulated() const { return rr != sent; }
+};
+
 // The processing state of one UPDATE.
 class Processor {
  public:
-  Processor(const ldns_pkt* pkt, const Grant& grant, WorkingCopy& wc)
-      : pkt_(pkt), grant_(grant), wc_(wc), apex_(wc.apex()) {}
+  Processor(const ldns_pkt* pkt, const Grant& grant, WorkingCopy& wc, const Options& options)
+      : pkt_(pkt), grant_(grant), wc_(wc), apex_(wc.apex()), emulate_(options.dhcid == DhcidMode::kTxt) {
+    pre_ = section(prereqs_of(pkt));
+    up_ = section(updates_of(pkt));
+  }
 
   Outcome run();
 
  private:
+  std::vector<SectionRr> section(const ldns_rr_list* list);
+  // The owner of the emulated DHCID of `owner` (nullopt without emulation or derived name).
+  std::optional<Name> dhcid_at(const Name& owner) const {
+    return emulate_ ? dhcid_owner(owner) : std::nullopt;
+  }
+  // The emulated DHCID RRset of `owner`, or nullptr.
+  RRset::Ptr emulated_dhcid(const Name& owner) const {
+    auto dn = dhcid_at(owner);
+    return dn ? wc_.find(*dn, LDNS_RR_TYPE_TXT) : nullptr;
+  }
+  // RFC 2136 §2.4.4 / §2.4.5 with the emulated DHCID as data at `owner`; each tells the working
+  // copy what the answer rests on.
+  bool name_in_use(const Name& owner);
+  bool name_not_in_use(const Name& owner);
   Outcome prescan();
   Outcome permission();
   Outcome policy();
   Outcome prerequisites();
   Outcome apply_all();
-  Outcome add(size_t i, const ldns_rr* rr);
+  Outcome add(size_t i, const SectionRr& e);
   void delete_rrset(size_t i, const Name& owner, uint16_t type);
   void delete_name(size_t i, const Name& owner);
-  void delete_rr(size_t i, const ldns_rr* rr);
+  void delete_rr(size_t i, const SectionRr& e);
   // The working copy enforces Route 53's rules itself (zone/mirror.h); policy() refused all of
   // that already with a precise reason, so a refusal here is kept as the UPDATE's answer.
   void put(RRset::Ptr set) {
@@ -92,15 +123,58 @@ class Processor {
   const Grant& grant_;
   WorkingCopy& wc_;
   Name apex_;
+  bool emulate_;
+  std::vector<SectionRr> pre_, up_;
+  std::vector<zone::RrPtr> owned_;  // the TXT RRs of emulated DHCIDs
   bool changed_ = false;
   Status write_error_;
   std::set<Key> touched_;
   std::vector<std::string> ignored_;
 };
 
-ldns_rr_list* updates_of(const ldns_pkt* p) { return ldns_pkt_authority(p); }
-ldns_rr_list* prereqs_of(const ldns_pkt* p) { return ldns_pkt_answer(p); }
-size_t count(const ldns_rr_list* l) { return l ? ldns_rr_list_rr_count(l) : 0; }
+std::vector<SectionRr> Processor::section(const ldns_rr_list* list) {
+  std::vector<SectionRr> out;
+  for (size_t i = 0; i < count(list); ++i) {
+    SectionRr e;
+    e.sent = e.rr = ldns_rr_list_rr(list, i);
+    if (emulate_ && ldns_rr_get_type(e.sent) == LDNS_RR_TYPE_DHCID) {
+      auto txt = dhcid_as_txt(e.sent);
+      if (txt.ok()) {
+        e.rr = txt->get();
+        owned_.push_back(std::move(*txt));
+      } else {
+        e.not_emulated = txt.status().message();
+      }
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+bool Processor::name_in_use(const Name& owner) {
+  if (wc_.name_in_use(owner)) {
+    wc_.rely_present(Key{owner, LDNS_RR_TYPE_ANY});
+    return true;
+  }
+  auto dn = dhcid_at(owner);
+  if (dn && wc_.find(*dn, LDNS_RR_TYPE_TXT)) {
+    wc_.rely_present(Key{*dn, LDNS_RR_TYPE_TXT});  // the answer rests on that TXT RRset alone
+    return true;
+  }
+  wc_.rely_present(Key{owner, LDNS_RR_TYPE_ANY});  // a failure: both names must have been read
+  if (dn) wc_.rely_present(Key{*dn, LDNS_RR_TYPE_TXT});
+  return false;
+}
+
+bool Processor::name_not_in_use(const Name& owner) {
+  wc_.rely_absent(Key{owner, LDNS_RR_TYPE_ANY});
+  bool used = wc_.name_in_use(owner);
+  if (auto dn = dhcid_at(owner)) {
+    wc_.rely_absent(Key{*dn, LDNS_RR_TYPE_TXT});
+    used = used || wc_.find(*dn, LDNS_RR_TYPE_TXT) != nullptr;
+  }
+  return !used;
+}
 
 Outcome Processor::run() {
   Name zname;
@@ -129,9 +203,8 @@ Outcome Processor::run() {
 
 // RFC 2136 §3.4.1.3, structure only.
 Outcome Processor::prescan() {
-  const ldns_rr_list* ups = updates_of(pkt_);
-  for (size_t i = 0; i < count(ups); ++i) {
-    const ldns_rr* rr = ldns_rr_list_rr(ups, i);
+  for (size_t i = 0; i < up_.size(); ++i) {
+    const ldns_rr* rr = up_[i].sent;
     Name owner = Name::from_rdf(ldns_rr_owner(rr));
     uint16_t type = ldns_rr_get_type(rr);
     ldns_rr_class cls = ldns_rr_get_class(rr);
@@ -156,19 +229,20 @@ Outcome Processor::prescan() {
 
 // RFC 2136 §3.3 against the grant.
 Outcome Processor::permission() {
-  const ldns_rr_list* ups = updates_of(pkt_);
-  for (size_t i = 0; i < count(ups); ++i) {
-    const ldns_rr* rr = ldns_rr_list_rr(ups, i);
+  for (size_t i = 0; i < up_.size(); ++i) {
+    const ldns_rr* rr = up_[i].sent;  // the grant speaks of what the client sent: DHCID at NAME
     Name owner = Name::from_rdf(ldns_rr_owner(rr));
     uint16_t type = ldns_rr_get_type(rr);
     std::string at = where("update", i, rr);
     if (type == LDNS_RR_TYPE_ANY) {  // delete all RRsets at a name: every type present must be granted
-      auto sets = wc_.at_name(owner);
-      if (sets.empty() && !grant_.allows_name(owner))
+      std::vector<uint16_t> types;
+      for (const auto& s : wc_.at_name(owner)) types.push_back(s->type());
+      if (emulated_dhcid(owner)) types.push_back(LDNS_RR_TYPE_DHCID);
+      if (types.empty() && !grant_.allows_name(owner))
         return fail(LDNS_RCODE_REFUSED, at + ": not allowed by the grant (" + grant_.describe() + ")");
-      for (const auto& s : sets)
-        if (!grant_.allows(owner, s->type()))
-          return fail(LDNS_RCODE_REFUSED, at + ": would delete " + type_text(s->type()) +
+      for (uint16_t t : types)
+        if (!grant_.allows(owner, t))
+          return fail(LDNS_RCODE_REFUSED, at + ": would delete " + type_text(t) +
                                               ", not allowed by the grant (" + grant_.describe() + ")");
     } else if (!grant_.allows(owner, type)) {
       return fail(LDNS_RCODE_REFUSED, at + ": not allowed by the grant (" + grant_.describe() + ")");
@@ -179,15 +253,21 @@ Outcome Processor::permission() {
 
 // What Route 53 cannot hold or route53d must not change.
 Outcome Processor::policy() {
-  const ldns_rr_list* ups = updates_of(pkt_);
-  for (size_t i = 0; i < count(ups); ++i) {
-    const ldns_rr* rr = ldns_rr_list_rr(ups, i);
+  for (size_t i = 0; i < up_.size(); ++i) {
+    const SectionRr& e = up_[i];
+    std::string at = where("update", i, e.sent);
+    if (emulate_ && is_dhcid_owner(Name::from_rdf(ldns_rr_owner(e.sent))))
+      return fail(LDNS_RCODE_REFUSED, at + ": _dhcid. names hold the zone's emulated DHCID records (dhcid = txt); "
+                                           "they change only through the DHCID of the name below them");
+    if (!e.not_emulated.empty()) return fail(LDNS_RCODE_REFUSED, at + ": " + e.not_emulated);
+    const ldns_rr* rr = e.rr;  // the TXT of an emulated DHCID is what Route 53 must hold
     Name owner = Name::from_rdf(ldns_rr_owner(rr));
     uint16_t type = ldns_rr_get_type(rr);
     ldns_rr_class cls = ldns_rr_get_class(rr);
-    std::string at = where("update", i, rr);
     if (type == LDNS_RR_TYPE_ANY) {
-      for (const auto& s : wc_.at_name(owner))
+      auto sets = wc_.at_name(owner);
+      if (auto d = emulated_dhcid(owner)) sets.push_back(d);
+      for (const auto& s : sets)
         if (s->read_only())
           return fail(LDNS_RCODE_REFUSED, at + ": the name holds a " + type_text(s->type()) + " " +
                                               s->read_only_reason() + ", which route53d never changes");
@@ -210,32 +290,31 @@ Outcome Processor::policy() {
 
 // RFC 2136 §3.2, in the order of the pseudocode of §3.2.5.
 Outcome Processor::prerequisites() {
-  const ldns_rr_list* pres = prereqs_of(pkt_);
   std::map<Key, std::set<std::string>> value_sets;  // §3.2.3: zone-class prerequisites by RRset
   std::map<Key, size_t> first_rr;
-  for (size_t i = 0; i < count(pres); ++i) {
-    const ldns_rr* rr = ldns_rr_list_rr(pres, i);
+  for (size_t i = 0; i < pre_.size(); ++i) {
+    const ldns_rr* rr = pre_[i].rr;  // an emulated DHCID: its TXT at _dhcid.NAME
     Name owner = Name::from_rdf(ldns_rr_owner(rr));
     uint16_t type = ldns_rr_get_type(rr);
     ldns_rr_class cls = ldns_rr_get_class(rr);
-    std::string at = where("prerequisite", i, rr);
+    std::string at = where("prerequisite", i, pre_[i].sent);
     if (ldns_rr_ttl(rr) != 0) return fail(LDNS_RCODE_FORMERR, at + ": TTL " + std::to_string(ldns_rr_ttl(rr)) + " (must be 0)");
     if (!owner.is_at_or_below(apex_)) return fail(LDNS_RCODE_NOTZONE, at + ": owner is outside zone " + apex_.to_text());
     if (cls == LDNS_RR_CLASS_ANY || cls == LDNS_RR_CLASS_NONE) {
       if (ldns_rr_rd_count(rr) != 0) return fail(LDNS_RCODE_FORMERR, at + ": RDATA with class " + class_text(cls));
       if (zone::is_meta_type(type) && type != LDNS_RR_TYPE_ANY) return fail(LDNS_RCODE_FORMERR, at + ": meta type");
-      bool any = type == LDNS_RR_TYPE_ANY;
-      Key key{owner, any ? static_cast<uint16_t>(LDNS_RR_TYPE_ANY) : type};
-      if (cls == LDNS_RR_CLASS_ANY)
-        wc_.rely_present(key);
-      else
-        wc_.rely_absent(key);
+      if (type == LDNS_RR_TYPE_ANY) {
+        if (cls == LDNS_RR_CLASS_ANY && !name_in_use(owner)) return fail(LDNS_RCODE_NXDOMAIN, at + ": name is not in use");
+        if (cls == LDNS_RR_CLASS_NONE && !name_not_in_use(owner)) return fail(LDNS_RCODE_YXDOMAIN, at + ": name is in use");
+        continue;
+      }
+      Key key{owner, type};
       if (cls == LDNS_RR_CLASS_ANY) {
-        if (any && !wc_.name_in_use(owner)) return fail(LDNS_RCODE_NXDOMAIN, at + ": name is not in use");
-        if (!any && !wc_.find(owner, type)) return fail(LDNS_RCODE_NXRRSET, at + ": RRset does not exist");
+        wc_.rely_present(key);
+        if (!wc_.find(owner, type)) return fail(LDNS_RCODE_NXRRSET, at + ": RRset does not exist");
       } else {
-        if (any && wc_.name_in_use(owner)) return fail(LDNS_RCODE_YXDOMAIN, at + ": name is in use");
-        if (!any && wc_.find(owner, type)) return fail(LDNS_RCODE_YXRRSET, at + ": RRset exists");
+        wc_.rely_absent(key);
+        if (wc_.find(owner, type)) return fail(LDNS_RCODE_YXRRSET, at + ": RRset exists");
       }
     } else if (cls == LDNS_RR_CLASS_IN) {
       if (zone::is_meta_type(type)) return fail(LDNS_RCODE_FORMERR, at + ": meta type with class IN");
@@ -247,8 +326,7 @@ Outcome Processor::prerequisites() {
     }
   }
   for (const auto& [key, want] : value_sets) {
-    const ldns_rr* rr = ldns_rr_list_rr(pres, first_rr[key]);
-    std::string at = where("prerequisite", first_rr[key], rr);
+    std::string at = where("prerequisite", first_rr[key], pre_[first_rr[key]].sent);
     wc_.rely_present(key);  // its exact version, values included
     auto cur = wc_.find(key.owner, key.type);
     if (!cur) return fail(LDNS_RCODE_NXRRSET, at + ": RRset does not exist");
@@ -262,14 +340,13 @@ Outcome Processor::prerequisites() {
 }
 
 Outcome Processor::apply_all() {
-  const ldns_rr_list* ups = updates_of(pkt_);
-  for (size_t i = 0; i < count(ups); ++i) {
-    const ldns_rr* rr = ldns_rr_list_rr(ups, i);
+  for (size_t i = 0; i < up_.size(); ++i) {
+    const ldns_rr* rr = up_[i].rr;
     Name owner = Name::from_rdf(ldns_rr_owner(rr));
     uint16_t type = ldns_rr_get_type(rr);
     switch (ldns_rr_get_class(rr)) {
       case LDNS_RR_CLASS_IN: {
-        Outcome o = add(i, rr);
+        Outcome o = add(i, up_[i]);
         if (!o.ok()) return o;
         break;
       }
@@ -280,7 +357,7 @@ Outcome Processor::apply_all() {
           delete_rrset(i, owner, type);
         break;
       default:  // NONE (prescan allowed nothing else)
-        delete_rr(i, rr);
+        delete_rr(i, up_[i]);
         break;
     }
   }
@@ -295,15 +372,16 @@ Outcome Processor::apply_all() {
 }
 
 // §3.4.2.2 with the CNAME, SOA and TTL rules.
-Outcome Processor::add(size_t i, const ldns_rr* rr) {
+Outcome Processor::add(size_t i, const SectionRr& e) {
+  const ldns_rr* rr = e.rr;
   Name owner = Name::from_rdf(ldns_rr_owner(rr));
   uint16_t type = ldns_rr_get_type(rr);
   uint32_t ttl = ldns_rr_ttl(rr);
-  std::string at = where("update", i, rr);
+  std::string at = where("update", i, e.sent);
 
   if (type == LDNS_RR_TYPE_SOA) {
     if (!(owner == apex_)) {
-      ignore(i, rr, "SOA add below the apex");
+      ignore(i, e.sent, "SOA add below the apex");
       return Outcome{};
     }
     if (ldns_rr_rd_count(rr) != 7) return fail(LDNS_RCODE_FORMERR, at + ": SOA without 7 fields");
@@ -312,7 +390,7 @@ Outcome Processor::add(size_t i, const ldns_rr* rr) {
     // greater than the working copy's serial and than the mirror's, so that several UPDATEs in
     // one batch can never move the serial backwards overall (RFC 1982 is not transitive).
     if (!dns::serial_gt(serial, wc_.serial()) || !dns::serial_gt(serial, wc_.base().serial())) {
-      ignore(i, rr, "SOA serial " + std::to_string(serial) + " is not greater than " + std::to_string(wc_.serial()));
+      ignore(i, e.sent, "SOA serial " + std::to_string(serial) + " is not greater than " + std::to_string(wc_.serial()));
       return Outcome{};
     }
     auto next = zone::soa_from_update(wc_.soa(), rr);
@@ -321,7 +399,19 @@ Outcome Processor::add(size_t i, const ldns_rr* rr) {
     return Outcome{};
   }
 
+  // The emulated DHCID is data at NAME, not at _dhcid.NAME, for the CNAME rule: a CNAME at
+  // NAME keeps it out, and it keeps a CNAME out of NAME.
+  if (e.emulated()) {
+    Name name = Name::from_rdf(ldns_rr_owner(e.sent));
+    if (wc_.find(name, LDNS_RR_TYPE_CNAME)) {
+      wc_.rely_present(Key{name, LDNS_RR_TYPE_CNAME});
+      ignore(i, e.sent, "DHCID beside a CNAME");
+      return Outcome{};
+    }
+  }
   auto at_name = wc_.at_name(owner);
+  if (type == LDNS_RR_TYPE_CNAME)
+    if (auto d = emulated_dhcid(owner)) at_name.push_back(d);
   const RRset* other = nullptr;
   bool has_cname = false;
   for (const auto& s : at_name) {
@@ -335,12 +425,12 @@ Outcome Processor::add(size_t i, const ldns_rr* rr) {
   // refuses a CNAME conflict itself.
   if (type == LDNS_RR_TYPE_CNAME && other) {
     wc_.rely_present(other->key());
-    ignore(i, rr, "CNAME beside other data");
+    ignore(i, e.sent, "CNAME beside other data");
     return Outcome{};
   }
   if (type != LDNS_RR_TYPE_CNAME && has_cname) {
     wc_.rely_present(Key{owner, LDNS_RR_TYPE_CNAME});
-    ignore(i, rr, "data beside a CNAME");
+    ignore(i, e.sent, "data beside a CNAME");
     return Outcome{};
   }
 
@@ -350,7 +440,7 @@ Outcome Processor::add(size_t i, const ldns_rr* rr) {
   if (type == LDNS_RR_TYPE_CNAME) {  // only one CNAME: a new one replaces the old one
     if (cur && cur->contains(rd->canon) && cur->ttl_s() == ttl) {
       wc_.rely_present(cur->key());
-      ignore(i, rr, "duplicate");
+      ignore(i, e.sent, "duplicate");
       return Outcome{};
     }
     put(RRset::make(owner, type, ttl, {std::move(*rd)}, cur ? cur->r53_name() : ""));
@@ -361,7 +451,7 @@ Outcome Processor::add(size_t i, const ldns_rr* rr) {
   } else if (cur->contains(rd->canon)) {
     if (cur->ttl_s() == ttl) {
       wc_.rely_present(cur->key());
-      ignore(i, rr, "duplicate");
+      ignore(i, e.sent, "duplicate");
     } else {
       put(cur->with_ttl(ttl));  // same record, new TTL: the RRset takes it (BIND)
     }
@@ -390,15 +480,22 @@ void Processor::delete_name(size_t, const Name& owner) {
     if (owner == apex_ && (s->type() == LDNS_RR_TYPE_SOA || s->type() == LDNS_RR_TYPE_NS)) continue;
     erase(owner, s->type());
   }
+  if (auto dn = dhcid_at(owner)) {  // the emulated DHCID goes with the name: no TXT left orphaned
+    if (wc_.find(*dn, LDNS_RR_TYPE_TXT))
+      erase(*dn, LDNS_RR_TYPE_TXT);  // the batch DELETEs its exact version
+    else
+      wc_.rely_absent(Key{*dn, LDNS_RR_TYPE_TXT});
+  }
 }
 
 // §3.4.2.4: delete one RR. SOA never; apex NS never (Route 53 owns the set; the RFC keeps only
 // the last one, route53d keeps them all).
-void Processor::delete_rr(size_t i, const ldns_rr* rr) {
+void Processor::delete_rr(size_t i, const SectionRr& e) {
+  const ldns_rr* rr = e.rr;
   Name owner = Name::from_rdf(ldns_rr_owner(rr));
   uint16_t type = ldns_rr_get_type(rr);
   if (type == LDNS_RR_TYPE_SOA || (type == LDNS_RR_TYPE_NS && owner == apex_)) {
-    ignore(i, rr, "delete of an SOA or apex NS record");
+    ignore(i, e.sent, "delete of an SOA or apex NS record");
     return;
   }
   auto cur = wc_.find(owner, type);
@@ -420,23 +517,29 @@ void Processor::delete_rr(size_t i, const ldns_rr* rr) {
 
 }  // namespace
 
-std::vector<Name> names_read(const ldns_pkt* pkt, const Name& apex) {
+namespace {
+
+// Inserts the owner of rr into out if it is in the zone, with its _dhcid. name under emulation.
+void insert_owner(std::set<Name>& out, const ldns_rr* rr, const Name& apex, const Options& options) {
+  Name owner = Name::from_rdf(ldns_rr_owner(rr));
+  if (!owner.is_at_or_below(apex)) return;
+  if (options.dhcid == DhcidMode::kTxt)
+    if (auto dn = dhcid_owner(owner)) out.insert(*dn);
+  out.insert(std::move(owner));
+}
+
+}  // namespace
+
+std::vector<Name> names_read(const ldns_pkt* pkt, const Name& apex, const Options& options) {
   std::set<Name> out;
-  for (const ldns_rr_list* l : {prereqs_of(pkt), updates_of(pkt)}) {
-    for (size_t i = 0; i < count(l); ++i) {
-      Name owner = Name::from_rdf(ldns_rr_owner(ldns_rr_list_rr(l, i)));
-      if (owner.is_at_or_below(apex)) out.insert(owner);
-    }
-  }
+  for (const ldns_rr_list* l : {prereqs_of(pkt), updates_of(pkt)})
+    for (size_t i = 0; i < count(l); ++i) insert_owner(out, ldns_rr_list_rr(l, i), apex, options);
   return std::vector<Name>(out.begin(), out.end());
 }
 
-std::vector<Name> absence_names(const ldns_pkt* pkt, const Name& apex) {
+std::vector<Name> absence_names(const ldns_pkt* pkt, const Name& apex, const Options& options) {
   std::set<Name> out;
-  auto add = [&](const ldns_rr* rr) {
-    Name owner = Name::from_rdf(ldns_rr_owner(rr));
-    if (owner.is_at_or_below(apex)) out.insert(owner);
-  };
+  auto add = [&](const ldns_rr* rr) { insert_owner(out, rr, apex, options); };
   for (size_t i = 0; i < count(prereqs_of(pkt)); ++i) {
     const ldns_rr* rr = ldns_rr_list_rr(prereqs_of(pkt), i);
     if (ldns_rr_get_class(rr) == LDNS_RR_CLASS_NONE) add(rr);
@@ -479,8 +582,8 @@ Outcome read_zone_section(const ldns_pkt* pkt, zone::Name* zone) {
   return Outcome{};
 }
 
-Outcome apply(const ldns_pkt* pkt, const Grant& grant, zone::WorkingCopy& wc) {
-  return Processor(pkt, grant, wc).run();
+Outcome apply(const ldns_pkt* pkt, const Grant& grant, zone::WorkingCopy& wc, const Options& options) {
+  return Processor(pkt, grant, wc, options).run();
 }
 
 }  // namespace r53d::update

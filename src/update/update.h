@@ -48,11 +48,20 @@
 // whole name for "delete all RRsets at a name").
 // The SOA serial bump is not done here: zone::diff adds it once per batch (RFC 2136 §3.6 allows
 // one increment for several updates).
+//
+// With Options::dhcid = kTxt (update/dhcid.h) every DHCID RR of the prerequisite and update
+// sections stands for a TXT RR at _dhcid.NAME, and the emulated DHCID is data at NAME for every
+// name-level form: "name is in use" holds and "name is not in use" fails when only the emulated
+// DHCID is there (the answer then rests on that TXT RRset: asserted present, or read absent),
+// "delete all RRsets at NAME" deletes it as well (asked of the grant as DHCID at NAME), and the
+// CNAME rule treats it as other data at NAME. Step 4 then also REFUSES any update RR at a _dhcid.
+// name (route53d's derived names) and a DHCID that cannot be emulated (update/dhcid.h).
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "update/dhcid.h"
 #include "update/grant.h"
 #include "util/status.h"
 #include "zone/mirror.h"
@@ -76,22 +85,29 @@ struct Outcome {
   const std::string& reason() const { return status.message(); }
 };
 
+// Per-zone choices of UPDATE processing (the zone's configuration).
+struct Options {
+  DhcidMode dhcid = DhcidMode::kRefuse;
+};
+
 // Checks the zone section (step 1 without the zone lookup) and gives ZNAME in *zone.
 // FORMERR: ZOCOUNT != 1, ZTYPE != SOA. NOTAUTH: ZCLASS != IN.
 Outcome read_zone_section(const ldns_pkt* pkt, zone::Name* zone);
 
 // Processes one UPDATE (pkt borrowed; opcode and TSIG already checked by the caller) against wc
-// with the permissions of `grant`. See the order above.
-Outcome apply(const ldns_pkt* pkt, const Grant& grant, zone::WorkingCopy& wc);
+// with the permissions of `grant` and the zone's `options`. See the order above.
+Outcome apply(const ldns_pkt* pkt, const Grant& grant, zone::WorkingCopy& wc, const Options& options = {});
 
 // The owner names of the prerequisite and update sections at or below `apex`, sorted, each once:
-// every name apply() may read in the zone (pkt borrowed).
-std::vector<zone::Name> names_read(const ldns_pkt* pkt, const zone::Name& apex);
+// every name apply() may read in the zone (pkt borrowed). With DHCID emulation, the derived
+// _dhcid. name of each of them too.
+std::vector<zone::Name> names_read(const ldns_pkt* pkt, const zone::Name& apex, const Options& options = {});
 
 // The owner names whose absence (of the name, or of an RRset there) apply() may check: prerequisites
 // of class NONE and deletes of whole names, sorted, each once (pkt borrowed). The group commit
-// reads them from Route 53 ahead for queued UPDATEs, sharing one ListResourceRecordSets.
-std::vector<zone::Name> absence_names(const ldns_pkt* pkt, const zone::Name& apex);
+// reads them from Route 53 ahead for queued UPDATEs, sharing one ListResourceRecordSets. With
+// DHCID emulation, the derived _dhcid. name of each of them too.
+std::vector<zone::Name> absence_names(const ldns_pkt* pkt, const zone::Name& apex, const Options& options = {});
 
 // "NOERROR", "FORMERR", ..., "NOTZONE" (ldns spells NOTIMP "NOTIMPL"; this says "NOTIMP").
 const char* rcode_name(ldns_pkt_rcode rcode);

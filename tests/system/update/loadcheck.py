@@ -18,21 +18,10 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dnsmsg as d  # noqa: E402
+from tap import check, failed  # noqa: E402
 
 port, endpoint, zone_id, secret, keyfile = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
 n_udp, n_tcp, n_py, per = (int(x) for x in sys.argv[6:10])
-failed = False
-
-
-def check(cond, what, detail=""):
-    global failed
-    print(("ok - " if cond else "not ok - ") + what, flush=True)
-    if not cond:
-        failed = True
-        for line in str(detail).splitlines()[:15]:
-            print("#   " + line)
-
-
 t0 = time.time()
 procs = []
 for c in range(n_udp + n_tcp):
@@ -167,4 +156,4 @@ for (c, i), v in py_results.items():
 check(not missing, "every NOERROR update is present in Route 53", "\n".join(missing[:20]))
 check(not extra and not dup, "no value appears twice or out of nowhere", "\n".join(extra[:10]) + str(dup[:10]))
 print("# SOA after the load: %s" % sets.get(("example.com.", "SOA")))
-sys.exit(1 if failed else 0)
+sys.exit(1 if failed() else 0)

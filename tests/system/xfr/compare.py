@@ -9,7 +9,7 @@ Filtering applied to the primary's records, as route53d does:
     --soa-timers), the apex NS set is Route 53's (unless --apex-ns);
   - DNSSEC types and every type Route 53 cannot hold are left out;
   - NS at a wildcard name, a CNAME beside other data (the CNAME goes), an RRset of more than 400
-    records or with a value over 4,000 characters are left out;
+    records, with a value over 4,000 characters or a TTL above 2^31-1 are left out;
   - an RRset takes the lowest TTL of its records;
   - Route 53's alias and routing-policy sets are never compared, and the primary's RRsets at the
     same name and type (any, at a name whose read-only set is a CNAME; a CNAME where read-only sets
@@ -128,6 +128,8 @@ def main():
             why = "CNAME beside read-only"
         elif len(texts) > 400:
             why = "more than 400 values"
+        elif max(ttls) > 2147483647:
+            why = "TTL above 2^31-1"
         elif rtype == "CNAME" and len(
                 [t for t in types_at[owner] if t in SUPPORTED and t != "CNAME" and not (t == "NS" and owner == apex)]) > 0:
             why = "CNAME beside other data"

@@ -15,8 +15,9 @@ make_xfr_key() {
 # start_named NAME ZONEFILE NOTIFY_PORT [extra zone options] -> NPORT, NAMED_PID, NAMED_DIR
 # A primary for example.com from ZONEFILE (copied), dynamic (nsupdate with xfr-key; with
 # NAMED_STATIC=1 not dynamic: rewrite $NAMED_DIR/example.com.db and reload_named), journal
-# kept (ixfr-from-differences), NOTIFY only to 127.0.0.1#NOTIFY_PORT without delay and signed
-# with xfr-key, transfers only with xfr-key.
+# kept (ixfr-from-differences, IXFR whatever the size of the difference), NOTIFY only to
+# 127.0.0.1#NOTIFY_PORT (a list of ports: to each) without delay and signed with xfr-key,
+# transfers only with xfr-key. NAMED_OPTIONS: more lines for the options block.
 start_named() {
   local name=$1 zonefile=$2 notify_port=$3 extra=${4:-}
   make_xfr_key
@@ -37,6 +38,8 @@ options {
   startup-notify-rate 100;
   notify-rate 100;
   ixfr-from-differences yes;
+  max-ixfr-ratio unlimited;  // else named answers IXFR with the whole zone when a test's tiny zone changes much
+  ${NAMED_OPTIONS:-}
 };
 controls { };
 $(cat "$TMP/xfr.key")
@@ -45,7 +48,7 @@ zone "example.com" {
   file "example.com.db";
   $([ -n "${NAMED_STATIC:-}" ] || echo 'allow-update { key xfr-key; };')
   allow-transfer { key xfr-key; };
-  also-notify { 127.0.0.1 port $notify_port key xfr-key; };
+  also-notify { $(for p in $notify_port; do echo "127.0.0.1 port $p key xfr-key;"; done) };
   $extra
 };
 CONF
@@ -62,9 +65,127 @@ CONF
 
 # reload_named SERIAL: the zone file was rewritten; named reloads it (SIGHUP) and serves SERIAL
 reload_named() {
+  bump_mtime "$NAMED_DIR/example.com.db"
   kill -HUP "$NAMED_PID"
   for _ in $(seq 100); do [ "$(primary_serial)" = "$1" ] && return 0; sleep 0.1; done
   nok "named reloads the zone file (serial $1)" "$(tail -5 "$NAMED_DIR/named.log")"
+  return 1
+}
+
+# bump_mtime FILE: a rewritten zone file gets an mtime past any earlier one (named and nsd re-read
+# a file only if its mtime moved past their last load, which a rewrite in the same second may not)
+bump_mtime() {
+  RELOADS=$(( ${RELOADS:-0} + 1 ))
+  touch -d "@$(( $(date +%s) + RELOADS ))" "$1"
+}
+
+# start_nsd NAME ZONEFILE NOTIFY_PORT -> NPORT, NSD_PID, NSD_DIR: NSD as a primary for example.com
+# from ZONEFILE (copied), IXFR made from each changed file it reads (create-ixfr), NOTIFY to
+# 127.0.0.1#NOTIFY_PORT and transfers, both with xfr-key. Rewrite $NSD_DIR/example.com.db and
+# reload_nsd to change it.
+start_nsd() {
+  local name=$1 zonefile=$2 notify_port=$3
+  command -v nsd >/dev/null || { echo "ok - # SKIP nsd is not installed (scripts/setup-deps.sh)"; exit 0; }
+  make_xfr_key
+  NSD_DIR="$TMP/$name"
+  mkdir -p "$NSD_DIR"
+  cp "$zonefile" "$NSD_DIR/example.com.db"
+  NPORT=$(free_port)
+  cat >"$NSD_DIR/nsd.conf" <<CONF
+server:
+  ip-address: 127.0.0.1@$NPORT
+  do-ip6: no
+  username: ""
+  chroot: ""
+  zonesdir: "$NSD_DIR"
+  database: ""
+  zonelistfile: "$NSD_DIR/zone.list"
+  xfrdfile: "$NSD_DIR/xfrd.state"
+  xfrdir: "$NSD_DIR"
+  pidfile: "$NSD_DIR/nsd.pid"
+  logfile: "$NSD_DIR/nsd.log"
+  server-count: 1
+  verbosity: 2
+remote-control:
+  control-enable: no
+key:
+  name: xfr-key
+  algorithm: hmac-sha256
+  secret: "$XFR_SECRET"
+zone:
+  name: example.com
+  zonefile: "$NSD_DIR/example.com.db"
+  provide-xfr: 127.0.0.1 xfr-key
+  notify: 127.0.0.1@$notify_port xfr-key
+  notify-retry: 1
+  store-ixfr: yes
+  create-ixfr: yes
+CONF
+  nsd -d -c "$NSD_DIR/nsd.conf" >"$NSD_DIR/nsd.out" 2>&1 &
+  NSD_PID=$!
+  PIDS+=("$NSD_PID")
+  for _ in $(seq 100); do
+    dig +short +norec +time=1 +tries=1 -p "$NPORT" @127.0.0.1 example.com SOA 2>/dev/null | grep -q . && break
+    sleep 0.1
+  done
+  dig +short +norec +time=1 +tries=1 -p "$NPORT" @127.0.0.1 example.com SOA | grep -q . ||
+    { nok "nsd $name starts" "$(cat "$NSD_DIR/nsd.out"; tail -20 "$NSD_DIR/nsd.log")"; exit 1; }
+}
+
+# reload_nsd SERIAL: the zone file was rewritten ($NSD_DIR/example.com.db); nsd re-reads it
+# (SIGHUP) and serves SERIAL
+reload_nsd() {
+  bump_mtime "$NSD_DIR/example.com.db"
+  kill -HUP "$NSD_PID"
+  for _ in $(seq 100); do [ "$(primary_serial)" = "$1" ] && return 0; sleep 0.1; done
+  nok "nsd re-reads the zone file (serial $1)" "$(tail -5 "$NSD_DIR/nsd.log")"
+  return 1
+}
+
+# start_faulty NAME faultyprimary.py options... -> FPORT, FP_PID: tests/system/xfr/faultyprimary.py
+# for example.com, keyed with xfr-key (--port P to take a given port again).
+start_faulty() {
+  local name=$1; shift
+  make_xfr_key
+  /usr/bin/python3 "$XFRLIB/faultyprimary.py" --origin example.com --key "xfr-key:$XFR_SECRET" "$@" \
+    >"$TMP/$name.log" 2>&1 &
+  FP_PID=$!
+  PIDS+=("$FP_PID")
+  FPORT=
+  for _ in $(seq 100); do
+    FPORT=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$TMP/$name.log")
+    [ -n "$FPORT" ] && break
+    sleep 0.05
+  done
+  [ -n "$FPORT" ] || { nok "faultyprimary $name starts" "$(cat "$TMP/$name.log")"; exit 1; }
+}
+
+# stop_pid PID: stops one process this test started and waits for it.
+stop_pid() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+
+# send_notify R53D_PORT [dig options...] -> dig's output: a NOTIFY for example.com (signed with
+# xfr-key unless options are given) to route53d.
+send_notify() {
+  local port=$1; shift
+  [ $# -eq 0 ] && set -- -y "hmac-sha256:xfr-key:$XFR_SECRET"
+  dig +opcode=notify +norec +time=2 +tries=1 -p "$port" @127.0.0.1 "$@" example.com SOA 2>&1
+}
+
+# sim_stat KEY [simport] -> a counter of route53-sim's /_sim/stats ("changes_accepted",
+# "requests.ListResourceRecordSets"...; 0 when absent)
+sim_stat() {
+  curl -s "http://127.0.0.1:${2:-$SIMPORT}/_sim/stats" | /usr/bin/python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+for k in sys.argv[1].split("."):
+    v = v.get(k, 0) if isinstance(v, dict) else 0
+print(v)' "$1"
+}
+
+# wait_log FILE PATTERN [seconds] -> 0 once grep -E finds PATTERN in FILE
+wait_log() {
+  for _ in $(seq $(( ${3:-10} * 10 ))); do grep -qE -- "$2" "$1" && return 0; sleep 0.1; done
+  return 1
 }
 
 # write_secondary_config NAME SIMPORT NPORT [extra zone lines...] -> $TMP/NAME.ini; PORT must be set.
@@ -103,14 +224,16 @@ nsup_primary() {
 }
 
 # primary_serial -> the primary's SOA serial
-primary_serial() { dig +short +norec -p "$NPORT" @127.0.0.1 example.com SOA | awk '{print $3}'; }
+primary_serial() { dig +short +norec -p "${AXFR_FROM:-$NPORT}" @127.0.0.1 example.com SOA | awk '{print $3}'; }
 # route53_serial -> the SOA serial Route 53 holds
-route53_serial() { rrsets | awk '$2=="SOA" {print $5}'; }
+route53_serial() { rrsets | awk '$2=="SOA" {print $6}'; }
 
 # compare_zones [simport] -> prints the differences; exit 0 when the hosted zone equals the
-# primary's zone after route53d's filtering (see compare.py).
+# primary's zone after route53d's filtering (see compare.py). The primary is 127.0.0.1:$NPORT, or
+# 127.0.0.1:$AXFR_FROM when set.
 compare_zones() {
-  dig +norec +nocmd +nostats -y "hmac-sha256:xfr-key:$XFR_SECRET" -p "$NPORT" @127.0.0.1 example.com AXFR >"$TMP/axfr.txt"
+  dig +norec +nocmd +nostats -y "hmac-sha256:xfr-key:$XFR_SECRET" -p "${AXFR_FROM:-$NPORT}" @127.0.0.1 example.com AXFR \
+    >"$TMP/axfr.txt"
   /usr/bin/python3 "$XFRLIB/compare.py" "$TMP/axfr.txt" "http://127.0.0.1:${1:-$SIMPORT}" "$ZONE_ID" ${COMPARE_OPTS:-}
 }
 
@@ -126,7 +249,4 @@ wait_equal() {
 }
 
 # sim_calls OPERATION [simport] -> how many requests of that operation route53-sim has answered
-sim_calls() {
-  curl -s "http://127.0.0.1:${2:-$SIMPORT}/_sim/stats" |
-    /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"].get(sys.argv[1], 0))' "$1"
-}
+sim_calls() { sim_stat "requests.$1" "${2:-}"; }

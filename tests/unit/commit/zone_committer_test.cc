@@ -1179,6 +1179,22 @@ TEST(ClassifyRejection, TellsCasFromBadBatchFromFailure) {
   EXPECT_EQ(classify_rejection(o), Rejection::kFailed);
 }
 
+// Conflicts with sets the mirror does not hold (made behind route53d's back) mean a stale mirror,
+// like "already exists": re-read, not bisect and refuse.
+TEST(ClassifyRejection, ConflictsWithUnknownSetsAreLostCompareAndSwaps) {
+  ChangeOutcome o;
+  o.error_code = "InvalidChangeBatch";
+  o.error_message = "[RRSet with DNS name late.example.com., type A cannot be created because a weighted RRSet with "
+                    "the same name and type already exists.]";
+  EXPECT_EQ(classify_rejection(o), Rejection::kCasLost);
+  o.error_message = "[RRSet of type CNAME with DNS name www.example.com. is not permitted as it conflicts with other "
+                    "records with the same DNS name in zone example.com.]";
+  EXPECT_EQ(classify_rejection(o), Rejection::kCasLost);
+  o.error_message = "[RRSet of type CAA with DNS name www.example.com. is not permitted because a conflicting RRSet of "
+                    "type  CNAME with the same DNS name already exists in zone example.com.]";
+  EXPECT_EQ(classify_rejection(o), Rejection::kCasLost);
+}
+
 }  // namespace
 }  // namespace r53d::commit
 

@@ -86,6 +86,7 @@ TEST(Config, TableDefaultsMatchBuiltInDefaults) {
   auto dyn_default = parse("[zone example.com]\n", "t.ini");
   ASSERT_TRUE(dyn.ok() && dyn_default.ok());
   EXPECT_EQ(dyn->zones[0].mode, dyn_default->zones[0].mode);
+  EXPECT_EQ(dyn_default->zones[0].dhcid, DhcidPolicy::kRefuse);
   const SecondaryConfig& sa = a->zones[0].secondary;
   const SecondaryConfig& sb = b->zones[0].secondary;
   EXPECT_EQ(sa.refresh_min_ms, sb.refresh_min_ms);
@@ -163,6 +164,17 @@ trust-mirror = yes
   ASSERT_TRUE(n.ok()) << n.status().message();
   ASSERT_EQ(n->zones[0].secondary.allow_notify.size(), 2u) << "explicit allow-notify replaces the default";
   EXPECT_EQ(n->zones[0].secondary.allow_notify[1].str(), "2001:db8::/64");
+}
+
+TEST(Config, DhcidEmulation) {
+  auto c = parse(std::string("[key k]\nsecret = ") + kSecret +
+                     "\n[zone example.com]\nallow-update = key k names *.example.com types A,aaaa,dhcid\ndhcid = txt\n"
+                     "[zone example.org]\ndhcid = refuse\n",
+                 "t.ini");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->zones[0].dhcid, DhcidPolicy::kTxt);
+  EXPECT_EQ(c->zones[0].allow_update[0].types, (std::vector<std::string>{"A", "AAAA", "DHCID"}));
+  EXPECT_EQ(c->zones[1].dhcid, DhcidPolicy::kRefuse);
 }
 
 TEST(Config, FullConfig) {
@@ -309,6 +321,13 @@ const Bad kBad[] = {
      "t.ini:6: allow-update is for dynamic zones: zone example.com. is a secondary zone and follows its primary"},
     {"[zone example.com]\nprimary = 192.0.2.1\n",
      "t.ini:2: primary is for secondary zones (zone example.com. is dynamic; set mode = secondary)"},
+    {"[zone example.com]\ndhcid = maybe\n", "t.ini:2: dhcid: \"maybe\" is not refuse or txt"},
+    {"[zone example.com]\nmode = secondary\nprimary = 192.0.2.1\ndhcid = txt\n",
+     "t.ini:4: dhcid is for dynamic zones: zone example.com. is a secondary zone and takes no UPDATEs"},
+    {"[key k]\nsecret = bWFkZQ==\n[zone example.com]\nallow-update = key k types A,DHCID\n",
+     "t.ini:4: allow-update: type DHCID needs dhcid = txt in zone example.com. (Route 53 cannot hold DHCID)"},
+    {"[key k]\nsecret = bWFkZQ==\n[zone example.com]\nallow-update = key k types A,NSEC\n",
+     "t.ini:4: allow-update: type \"NSEC\" is not a Route 53 record type"},
     {"[zone example.com]\nmode = secondary\nprimary = 192.0.2.1:99999\n", "t.ini:3: primary: port 99999 is outside 1..65535"},
     {"[zone example.com]\nmode = secondary\nprimary = 192.0.2.1 secret\n",
      "t.ini:3: primary: unexpected \"secret\"; (ADDR[:PORT] [key NAME], IPv6 as [ADDR]:PORT)"},

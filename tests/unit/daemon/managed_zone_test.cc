@@ -339,6 +339,100 @@ TEST_F(ManagedZoneTest, PrimaryWithOnlySoaAndNsIsNeverDeleteEverything) {
   EXPECT_EQ(z.stats().refused_by_safety, 1u);
 }
 
+// The same rule when the emptying comes as an IXFR (a partial scope): the primary's zone is the
+// whole copy, empty but for its SOA and NS, whatever names the difference touched.
+TEST_F(ManagedZoneTest, PrimaryEmptiedByIxfrIsNeverDeleteEverything) {
+  ManagedZone& z = zone(100);
+  settle();
+  answer(full(101, primary_zone()));
+  z.notify(std::nullopt, 0, "192.0.2.53#53");
+  settle();
+  RefreshResult r;
+  r.kind = RefreshResult::Kind::kIncremental;
+  r.primary_serial = 102;
+  r.how = "IXFR";
+  RefreshResult::Delta d;
+  d.old_soa = soa_rr(101);
+  d.new_soa = soa_rr(102);
+  std::vector<std::string> all = primary_zone();
+  all.erase(all.begin());  // the apex NS stays
+  d.deleted = rr_list(all);
+  d.added = rr_list({});
+  r.deltas.push_back(std::move(d));
+  size_t calls = backend_.calls.size();
+  answer(std::move(r));
+  EXPECT_EQ(backend_.calls.size(), calls) << "nothing pushed";
+  EXPECT_EQ(backend_.values("www.example.com.", "A"), "192.0.2.1 192.0.2.2");
+  EXPECT_EQ(z.stats().refused_by_safety, 1u);
+}
+
+RefreshResult incremental(uint32_t from, uint32_t to, const std::vector<std::string>& deleted,
+                          const std::vector<std::string>& added) {
+  RefreshResult r;
+  r.kind = RefreshResult::Kind::kIncremental;
+  r.primary_serial = to;
+  r.how = "IXFR";
+  RefreshResult::Delta d;
+  d.old_soa = soa_rr(from);
+  d.new_soa = soa_rr(to);
+  d.deleted = rr_list(deleted);
+  d.added = rr_list(added);
+  r.deltas.push_back(std::move(d));
+  return r;
+}
+
+// An IXFR's names are all that changed since the copy's version; a push of only those names is
+// right only while Route 53 holds that version. Here it does not (the push of 102 was refused):
+// the whole zone is compared, and 103 (102 plus one name) is refused like 102 was, instead of
+// being pushed as one name under serial 103 with 102's changes missing.
+TEST_F(ManagedZoneTest, IxfrOnTopOfAVersionRoute53DoesNotHoldComparesTheWholeZone) {
+  ManagedZone& z = zone(/*max_change_percent=*/30);
+  std::vector<std::string> many, changed;
+  for (int i = 0; i < 20; ++i) {
+    many.push_back("h" + std::to_string(i) + ".example.com. 60 IN A 192.0.2." + std::to_string(i));
+    changed.push_back("h" + std::to_string(i) + ".example.com. 60 IN A 198.51.100." + std::to_string(i));
+  }
+  settle();
+  answer(full(101, primary_zone(many)));
+  ASSERT_EQ(backend_.calls.size(), 1u);
+  z.notify(std::nullopt, 0, "192.0.2.53#53");
+  settle();
+  answer(incremental(101, 102, many, changed));  // 20 of ~33 sets changed: refused
+  ASSERT_EQ(backend_.calls.size(), 1u) << "102 refused by the safety threshold";
+  ASSERT_EQ(z.stats().refused_by_safety, 1u);
+  z.notify(std::nullopt, 0, "192.0.2.53#53");
+  settle();
+  ASSERT_FALSE(source_.seen.empty());
+  ASSERT_TRUE(source_.seen.back().ixfr_base);
+  EXPECT_EQ(*source_.seen.back().ixfr_base, 102u) << "the copy is at 102";
+  answer(incremental(102, 103, {}, {"one.example.com. 60 IN A 192.0.2.200"}));
+  EXPECT_EQ(backend_.calls.size(), 1u) << "103 differs from Route 53's 101 as much as 102 did: refused too";
+  EXPECT_EQ(backend_.values("h3.example.com.", "A"), "192.0.2.3");
+  EXPECT_NE(backend_.soa().find(" 101 "), std::string::npos) << backend_.soa();
+  EXPECT_EQ(z.stats().refused_by_safety, 2u);
+}
+
+// Another writer (a second route53d following another primary) pushed 102 with a different
+// value at mail; our primary's 103 is 101 plus a change at www. Pushing only www under serial 103
+// would leave the other writer's mail in place: the whole zone is compared.
+TEST_F(ManagedZoneTest, IxfrAfterAnotherWriterMovedRoute53ComparesTheWholeZone) {
+  ManagedZone& z = zone();
+  settle();
+  answer(full(101, primary_zone()));
+  ASSERT_EQ(backend_.calls.size(), 1u);
+  // The other writer's push, behind our mirror's back.
+  auto& soa = backend_.store[{"example.com.", "SOA"}];
+  std::string v = soa.values[0];
+  soa.values[0] = v.replace(v.find(" 101 "), 5, " 102 ");
+  backend_.store[{"mail.example.com.", "A"}].values = {"203.0.113.25"};
+  z.notify(std::nullopt, 0, "192.0.2.53#53");
+  settle();
+  answer(incremental(101, 103, {"www.example.com. 300 IN A 192.0.2.2"}, {"www.example.com. 300 IN A 192.0.2.3"}));
+  EXPECT_EQ(backend_.values("www.example.com.", "A"), "192.0.2.1 192.0.2.3");
+  EXPECT_EQ(backend_.values("mail.example.com.", "A"), "192.0.2.25") << "the primary's mail, not the other writer's";
+  EXPECT_NE(backend_.soa().find(" 103 "), std::string::npos) << backend_.soa();
+}
+
 TEST_F(ManagedZoneTest, FailuresUntilExpireMakeTheZoneExpiredUntilASuccess) {
   ManagedZone& z = zone();
   settle();
@@ -388,6 +482,27 @@ TEST_F(ManagedZoneTest, ANewerSerialInRoute53IsNotOverwritten) {
   EXPECT_TRUE(backend_.calls.empty());
   EXPECT_EQ(backend_.values("old.example.com.", "A"), "");
   EXPECT_EQ(source_.seen.size(), 2u) << "checks the primary again";
+}
+
+// Another writer ahead of this one (a second route53d that transferred a later version first) is
+// the normal course of high availability, not a failure: no retry back-off, no failure counted,
+// the freshness unchanged; the primary is checked again at once.
+TEST_F(ManagedZoneTest, ANewerSerialInRoute53IsNoFailure) {
+  ManagedZone& z = zone();
+  settle();
+  answer(full(101, primary_zone()));
+  ASSERT_EQ(z.freshness(), ManagedZone::Freshness::kFresh);
+  // The other writer pushed 103; our primary answered 102 (it sent us the transfer a moment before).
+  auto& soa = backend_.store[{"example.com.", "SOA"}];
+  std::string v = soa.values[0];
+  soa.values[0] = v.replace(v.find(" 101 "), 5, " 103 ");
+  z.notify(std::nullopt, 0, "192.0.2.53#53");
+  settle();
+  answer(incremental(101, 102, {}, {"n.example.com. 60 IN A 192.0.2.77"}));
+  EXPECT_EQ(z.stats().push_failures, 0u);
+  EXPECT_EQ(z.freshness(), ManagedZone::Freshness::kFresh);
+  EXPECT_EQ(z.state(), ManagedZone::State::kChecking) << "the primary is checked again at once";
+  EXPECT_EQ(backend_.values("n.example.com.", "A"), "");
 }
 
 }  // namespace
