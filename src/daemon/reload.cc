@@ -49,7 +49,8 @@ bool same_secondary(const config::SecondaryConfig& a, const config::SecondaryCon
 
 bool same_zone(const ZoneConfig& a, const ZoneConfig& b) {
   return !zone_needs_replace(a, b) && same_list(a.allow_update, b.allow_update) &&
-         same_secondary(a.secondary, b.secondary) && a.record_set_quota == b.record_set_quota;
+         same_secondary(a.secondary, b.secondary) && a.record_set_quota == b.record_set_quota &&
+         a.dhcid == b.dhcid;
 }
 
 void add_list(std::string& out, const char* what, const std::vector<std::string>& v) {

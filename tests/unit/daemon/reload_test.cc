@@ -53,6 +53,14 @@ TEST(DiffConfigs, ZonesAddedRemovedReplacedUpdated) {
   EXPECT_EQ(t.zones_replaced, std::vector<std::string>{"a.example."}) << "the committer is built with trust-mirror";
 }
 
+// Bug: dhcid was left out of the comparison, so a reload that turned DHCID emulation on kept
+// refusing Kea's DHCID records until a restart.
+TEST(DiffConfigs, DhcidPolicyChangeUpdatesTheZoneInPlace) {
+  ConfigDiff d = diff_configs(parse(kBase), parse(with(kBase, "hosted-zone-id = ZA", "hosted-zone-id = ZA\ndhcid = txt")));
+  EXPECT_EQ(d.zones_updated, std::vector<std::string>{"a.example."});
+  EXPECT_TRUE(d.zones_replaced.empty());
+}
+
 TEST(DiffConfigs, KeysAndAws) {
   ConfigDiff k = diff_configs(parse(kBase), parse(with(kBase, "bWFkZS11", "bWFkZS12")));
   EXPECT_TRUE(k.keys_changed);
