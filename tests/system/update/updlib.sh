@@ -69,6 +69,7 @@ key-file = $TMP/update.key
 key-file = $TMP/other.key
 key-file = $TMP/acme.key
 log-level = ${R53D_LOG_LEVEL:-info}
+control-socket = $TMP/$name.ctl
 
 [aws]
 endpoint = http://127.0.0.1:$simport

@@ -197,6 +197,7 @@ write_secondary_config() {
 listen = 127.0.0.1:$PORT
 key-file = $TMP/xfr.key
 log-level = ${R53D_LOG_LEVEL:-info}
+control-socket = $TMP/$name.ctl
 
 [aws]
 endpoint = http://127.0.0.1:$simport
