@@ -7,6 +7,7 @@ PACKAGES="
   build-essential g++ make autoconf automake pkg-config
   libevent-dev libldns-dev libcurl4-openssl-dev libssl-dev rapidjson-dev
   libgtest-dev libgmock-dev libpugixml-dev libinih-dev
+  clang libclang-rt-14-dev clang-tidy
   bind9 bind9-dnsutils bind9-utils knot-dnsutils knot-dnssecutils ldnsutils dnsperf
   awscli python3 python3-boto3 python3-botocore python3-dnspython
   curl procps iproute2 ca-certificates
