@@ -141,8 +141,8 @@ class ManagedZone {
   void check(bool force_axfr, std::optional<size_t> preferred, const std::string& why);
   void on_refreshed(RefreshResult r);
   void push(std::shared_ptr<const zone::PrimaryZone> primary, std::optional<std::vector<zone::Name>> scope,
-            std::string what, uint32_t from_serial);
-  void on_pushed(const commit::EditAnswer& a, std::string what, uint32_t from_serial);
+            const std::string& what, uint32_t from_serial);
+  void on_pushed(const commit::EditAnswer& a, const std::string& what, uint32_t from_serial);
   void refresh_ok(uint32_t serial);
   void refresh_failed(const std::string& why);
   void schedule_refresh(int64_t delay_ms);

@@ -50,7 +50,7 @@ class Gateway final : public net::Handler {
     }
     if (c.tcp) c.text += " (tcp " + std::to_string(req.connection_id) + ")";
     auto r = std::make_shared<net::Responder>(std::move(responder));
-    handler_.handle(req.wire, c, [r](std::vector<uint8_t> reply) { r->respond(std::move(reply)); });
+    handler_.handle(req.wire, c, [r](const std::vector<uint8_t>& reply) { r->respond(reply); });
   }
 
  private:
@@ -207,7 +207,7 @@ int Server::run() {
   // Every zone reports once: loaded (or failing to load and retrying on its own: the others are
   // served meanwhile), or a configuration error that stops start-up.
   for (auto& z : zones_)
-    z->start([this](Status s) {
+    z->start([this](const Status& s) {
       if (!s.ok()) return fail(s.message());
       zone_ready();
     });
