@@ -8,6 +8,7 @@ PACKAGES="
   libevent-dev libldns-dev libcurl4-openssl-dev libssl-dev rapidjson-dev
   libgtest-dev libgmock-dev libpugixml-dev libinih-dev libsystemd-dev
   dpkg-dev debhelper lintian fakeroot python3-prometheus-client
+  clang libclang-rt-14-dev clang-tidy
   bind9 bind9-dnsutils bind9-utils nsd knot-dnsutils knot-dnssecutils ldnsutils dnsperf
   awscli python3 python3-boto3 python3-botocore python3-dnspython
   kea-dhcp-ddns-server

@@ -27,8 +27,8 @@ struct NameReads {
 // holds every set of every name from `start` up to its NextRecordName: the wanted names in
 // that range are done, and the next page starts at the first wanted name after it (or inside
 // NextRecordName's sets, when that name is wanted too). Names close together share a page.
-void read_from(r53::Route53Client& client, r53::RrsetStart start, std::shared_ptr<NameReads> st,
-               std::weak_ptr<bool> alive) {
+void read_from(r53::Route53Client& client, const r53::RrsetStart& start, const std::shared_ptr<NameReads>& st,
+               const std::weak_ptr<bool>& alive) {
   client.list_rrsets_page(
       st->zone_id, start, 0, [&client, start, st, alive](r53::ApiResult<r53::RrsetPage> r) {
         if (auto p = alive.lock(); !p || !*p) return;
@@ -52,7 +52,7 @@ void read_from(r53::Route53Client& client, r53::RrsetStart start, std::shared_pt
         if (from.name == start.name && from.type == start.type && from.identifier == start.identifier) {
           return st->cb(Status::internal("ListResourceRecordSets: NextRecordName did not advance"));
         }
-        read_from(client, std::move(from), st, alive);
+        read_from(client, from, st, alive);
       });
 }
 

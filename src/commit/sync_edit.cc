@@ -36,7 +36,7 @@ SyncEdit::SyncEdit(std::shared_ptr<const zone::PrimaryZone> primary, std::option
                    SyncOptions options, std::string what, std::shared_ptr<SyncReport> report)
     : primary_(std::move(primary)),
       scope_(std::move(scope)),
-      options_(std::move(options)),
+      options_(options),
       what_(std::move(what)),
       report_(report ? std::move(report) : std::make_shared<SyncReport>()) {}
 

@@ -390,7 +390,7 @@ void ZoneCommitter::build_exclusive() {
     EditAnswer a{LDNS_RCODE_SERVFAIL,
                  "another writer's push lock was taken over: it may have left changes anywhere in the zone"};
     a.full_sync_needed = true;
-    answer(take(), std::move(a));
+    answer(take(), a);
     return;
   }
   auto f = std::make_unique<Flight>();
@@ -410,7 +410,7 @@ void ZoneCommitter::build_exclusive() {
   if (!wc.changed()) {
     EditAnswer done{LDNS_RCODE_NOERROR, ""};
     done.serial = mirror_.serial();
-    answer(take(), std::move(done));
+    answer(take(), done);
     return;
   }
   f->members.push_back(take());
@@ -772,6 +772,7 @@ std::vector<zone::Name> ZoneCommitter::unread_reliances(const Pending& p, zone::
 size_t ZoneCommitter::pages_to_read(const std::vector<zone::Name>& names) const {
   ListOrder order(mirror_, options_.list_page_size);
   std::vector<size_t> ranks;
+  ranks.reserve(names.size());
   for (const auto& n : names) ranks.push_back(order.rank(n));
   std::sort(ranks.begin(), ranks.end());
   return order.calls(ranks);
@@ -785,6 +786,7 @@ void ZoneCommitter::read_first(PendingPtr p, std::vector<zone::Name> names, bool
   // stays within absence_read_pages (estimated; edits are taken in queue order).
   ListOrder order(mirror_, options_.list_page_size);
   std::vector<size_t> ranks;
+  ranks.reserve(want.size());
   for (const auto& n : want) ranks.push_back(order.rank(n));
   std::sort(ranks.begin(), ranks.end());
   size_t looked = 0;
@@ -840,10 +842,10 @@ void ZoneCommitter::requeue(std::vector<PendingPtr> members, bool suspects) {
 void ZoneCommitter::answer_member(PendingPtr p, const EditAnswer& done) {
   EditAnswer a = p->verdict.value_or(done);
   if (!p->verdict) a.requests = p->requests;
-  answer(std::move(p), std::move(a));
+  answer(std::move(p), a);
 }
 
-void ZoneCommitter::answer(PendingPtr p, EditAnswer a) {
+void ZoneCommitter::answer(PendingPtr p, const EditAnswer& a) {
   if (a.rcode == LDNS_RCODE_NOERROR)
     ++stats_.noerror;
   else

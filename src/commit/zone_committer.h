@@ -310,7 +310,7 @@ class ZoneCommitter {
   void requeue(std::vector<PendingPtr> members, bool suspects);
   // The answer of a member of an accepted (or landed, or empty) batch.
   void answer_member(PendingPtr p, const EditAnswer& done);
-  void answer(PendingPtr p, EditAnswer a);
+  void answer(PendingPtr p, const EditAnswer& a);
   void prune_answered();
   uint32_t next_token();
 

@@ -54,7 +54,7 @@ class Lexer {
     }
     t.kind = Tok::kWord;
     while (i_ < s_.size() && !std::isspace(static_cast<unsigned char>(s_[i_])) &&
-           std::strchr("{};\"#", s_[i_]) == nullptr &&
+           std::string_view("{};\"#").find(s_[i_]) == std::string_view::npos &&  // strchr would match a NUL
            !(s_[i_] == '/' && i_ + 1 < s_.size() && (s_[i_ + 1] == '/' || s_[i_ + 1] == '*'))) {
       t.text += s_[i_++];
     }

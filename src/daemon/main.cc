@@ -1,6 +1,7 @@
 // route53d: entry point. Parses the command line, loads the configuration, runs the chosen mode.
 #include <algorithm>
 #include <cstdio>
+#include <exception>
 
 #include "config/config.h"
 #include "daemon/control_client.h"
@@ -12,7 +13,9 @@
 
 using namespace r53d;
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   auto opts = daemon::parse_options(argc, argv);
   if (!opts.ok()) {
     std::fprintf(stderr, "route53d: %s\n%s", opts.status().message().c_str(),
@@ -60,4 +63,20 @@ int main(int argc, char** argv) {
       break;
   }
   return daemon::run_server(std::move(*cfg), r53::process_environment());  // logs cfg->warnings itself
+}
+
+}  // namespace
+
+// Errors are Status values; an exception that reaches here is a bug or memory exhaustion. It is
+// named on stderr (the log's destination) and the exit status is kExitFailure, instead of
+// std::terminate's abort().
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "route53d: stopped by an unexpected exception: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "route53d: stopped by an unexpected exception\n");
+  }
+  return daemon::kExitFailure;
 }

@@ -335,7 +335,7 @@ void ManagedZone::on_refreshed(RefreshResult r) {
 }
 
 void ManagedZone::push(std::shared_ptr<const zone::PrimaryZone> primary, std::optional<std::vector<zone::Name>> scope,
-                       std::string what, uint32_t from_serial, std::optional<uint32_t> scope_base) {
+                       const std::string& what, uint32_t from_serial, std::optional<uint32_t> scope_base) {
   commit::SyncOptions o;
   if (scope) o.scope_base_serial = scope_base;
   o.policy.apex_ns_from_primary = config_.secondary.apex_ns == config::ApexNsPolicy::kPrimary;
@@ -396,7 +396,7 @@ void ManagedZone::push(std::shared_ptr<const zone::PrimaryZone> primary, std::op
                      });
 }
 
-void ManagedZone::on_pushed(const commit::EditAnswer& a, std::string what, uint32_t) {
+void ManagedZone::on_pushed(const commit::EditAnswer& a, const std::string& what, uint32_t) {
   if (a.full_sync_needed && primary_) {
     log::notice("zone %s: %s: %s; comparing the whole zone", name().c_str(), what.c_str(), a.reason.c_str());
     return push(primary_, std::nullopt, what + " (whole zone)", committer_->mirror().serial());

@@ -150,8 +150,8 @@ class ManagedZone {
   // scope: the names an IXFR changed since scope_base (pushed alone only while Route 53 holds
   // scope_base, else the whole zone is compared); nullopt: every name.
   void push(std::shared_ptr<const zone::PrimaryZone> primary, std::optional<std::vector<zone::Name>> scope,
-            std::string what, uint32_t from_serial, std::optional<uint32_t> scope_base = std::nullopt);
-  void on_pushed(const commit::EditAnswer& a, std::string what, uint32_t from_serial);
+            const std::string& what, uint32_t from_serial, std::optional<uint32_t> scope_base = std::nullopt);
+  void on_pushed(const commit::EditAnswer& a, const std::string& what, uint32_t from_serial);
   void refresh_ok(uint32_t serial);
   void refresh_failed(const std::string& why);
   void schedule_refresh(int64_t delay_ms);

@@ -40,7 +40,7 @@ std::string zone_line(const r53::HostedZone& z) {
 }  // namespace
 
 bool looks_like_zone_id(const std::string& text) {
-  std::string t = text;
+  const std::string& t = text;
   if (t.rfind("/hostedzone/", 0) == 0) return true;
   if (t.empty() || t.size() > 32) return false;
   return t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == std::string::npos;

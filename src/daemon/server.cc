@@ -77,9 +77,9 @@ class Gateway final : public net::Handler {
     }
     auto r = std::make_shared<net::Responder>(std::move(responder));
     DnsCounters* counters = &counters_;
-    handler_.handle(req.wire, c, [r, counters, opcode, zone](std::vector<uint8_t> reply) {
+    handler_.handle(req.wire, c, [r, counters, opcode, zone](const std::vector<uint8_t>& reply) {
       counters->count_reply(opcode, reply, zone);
-      r->respond(std::move(reply));
+      r->respond(reply);
     });
   }
 

@@ -102,7 +102,7 @@ RequestCheck check_request(std::span<const uint8_t> wire, const TsigKeyRing& rin
     if (rc.error_reply.empty()) rc.action = RequestAction::kDrop;
     return rc;
   }
-  rc.scan = std::move(*scan);
+  rc.scan = *scan;
   rc.max_reply_size = max_reply_size(rc.scan->edns, tcp);
   rc.tsig = tsig_verify_request(wire, *rc.scan, ring, clock);
   std::optional<uint16_t> err;

@@ -6,13 +6,13 @@
 //   dns::RequestCheck rc = dns::check_request(req.wire, ring, clock, req.transport == Transport::kTcp);
 //   switch (rc.action) {
 //     case dns::RequestAction::kDrop:  log::info("%s: %s", client, rc.reason.c_str()); return;  // silence
-//     case dns::RequestAction::kReply: log::info(...rc.reason...); responder.respond(std::move(rc.error_reply)); return;
+//     case dns::RequestAction::kReply: log::info(...rc.reason...); responder.respond(rc.error_reply); return;
 //     case dns::RequestAction::kServe: break;   // rc.tsig.result is kOk or kUnsigned
 //   }
 //   // dispatch on rc.header.opcode(); build the reply (ldns or make_error_reply), without OPT/TSIG:
 //   std::vector<uint8_t> reply = dns::make_error_reply(req.wire, rc, dns::kRefused);
 //   auto done = dns::finish_reply(std::move(reply), rc, clock);   // OPT, TC, TSIG
-//   if (done.ok()) responder.respond(std::move(*done));
+//   if (done.ok()) responder.respond(*done);
 //
 // A RequestCheck owns copies of all it needs (no pointer into the request bytes), so it can wait
 // with an asynchronous UPDATE and finish its reply seconds later.

@@ -787,7 +787,7 @@ Responder& Responder::operator=(Responder&& o) noexcept {
 
 Responder::~Responder() { drop(); }
 
-void Responder::respond(std::vector<uint8_t> wire) { release(&wire); }
+void Responder::respond(const std::vector<uint8_t>& wire) { release(&wire); }
 
 void Responder::drop() { release(nullptr); }
 

@@ -12,10 +12,10 @@
 //     void handle(net::Request req, net::Responder responder) override {
 //       auto rc = dns::check_request(req.wire, ring_, clock_, req.transport == net::Transport::kTcp);
 //       if (rc.action == dns::RequestAction::kDrop) return;        // responder dropped: no reply
-//       if (rc.action == dns::RequestAction::kReply) { responder.respond(std::move(rc.error_reply)); return; }
+//       if (rc.action == dns::RequestAction::kReply) { responder.respond(rc.error_reply); return; }
 //       commit_.submit(..., [rc, r = std::move(responder)](...) mutable {   // later, on the loop
 //         auto wire = dns::finish_reply(build_reply(...), rc, clock);
-//         if (wire.ok()) r.respond(std::move(*wire));
+//         if (wire.ok()) r.respond(*wire);
 //       });
 //     }
 //   };
@@ -101,7 +101,7 @@ class Responder {
   // No-op (logged at debug level) if the connection closed or the Server is gone. Never calls
   // back into the Handler (pipelined messages waiting behind this one are dispatched after the
   // current callback returns).
-  void respond(std::vector<uint8_t> wire);
+  void respond(const std::vector<uint8_t>& wire);
   // Gives up the request without a reply.
   void drop();
   // True until respond() or drop().

@@ -130,7 +130,7 @@ void Route53Client::on_credentials(uint64_t op_id, Result<Credentials> creds) {
   Call* call = call_of(op_id);
   if (!call) return;
   if (!creds.ok()) {
-    Status s = creds.status();
+    const Status& s = creds.status();
     if (is_retryable_transport(s)) {
       retry_or_fail(op_id, s, std::nullopt);
       return;
@@ -143,7 +143,7 @@ void Route53Client::on_credentials(uint64_t op_id, Result<Credentials> creds) {
       call->queue_key, [this, op_id, c = std::move(*creds)]() { on_token(op_id, c); }, call->priority);
 }
 
-void Route53Client::on_token(uint64_t op_id, Credentials creds) {
+void Route53Client::on_token(uint64_t op_id, const Credentials& creds) {
   auto it = ops_.find(op_id);
   if (it == ops_.end() || !it->second.call) return;
   Call* call = it->second.call.get();
@@ -228,6 +228,7 @@ void Route53Client::retry_or_fail(uint64_t op_id, Status status, std::optional<A
 
 template <class T>
 void Route53Client::deliver(uint64_t op_id, const Callback<T>& cb, Result<T> r,
+                            // NOLINTNEXTLINE(performance-unnecessary-value-param): moved below
                             std::optional<ApiError> err, int attempts) {
   auto op = ops_.find(op_id);
   if (op == ops_.end()) return;  // cancelled
@@ -257,8 +258,8 @@ void Route53Client::list_zones_page(uint64_t op_id, std::string marker,
   QueryList q = {{"maxitems", std::to_string(options_.list_zones_page_size)}};
   if (!marker.empty()) q.emplace_back("marker", marker);
   start_call(op_id, "GET", "/hostedzone", std::move(q), "", "",
-             [this, op_id, marker, acc, cb](Result<HttpResponse> r, std::optional<ApiError> err,
-                                            int attempts) {
+             [this, op_id, marker = std::move(marker), acc = std::move(acc), cb = std::move(cb)](
+                 Result<HttpResponse> r, std::optional<ApiError> err, int attempts) {
                using V = std::vector<HostedZone>;
                if (!r.ok()) return deliver<V>(op_id, cb, r.status(), std::move(err), attempts);
                auto page = parse_list_hosted_zones_response(r->body);
@@ -283,7 +284,7 @@ uint64_t Route53Client::list_hosted_zones_by_name(const std::string& dns_name,
   if (!hosted_zone_id.empty()) q.emplace_back("hostedzoneid", bare_id(hosted_zone_id));
   q.emplace_back("maxitems", std::to_string(options_.list_zones_page_size));
   start_call(op, "GET", "/hostedzonesbyname", std::move(q), "", "",
-             [this, op, cb](Result<HttpResponse> r, std::optional<ApiError> err, int attempts) {
+             [this, op, cb = std::move(cb)](Result<HttpResponse> r, std::optional<ApiError> err, int attempts) {
                if (!r.ok()) return deliver<HostedZonesPage>(op, cb, r.status(), std::move(err), attempts);
                deliver<HostedZonesPage>(op, cb, parse_list_hosted_zones_by_name_response(r->body),
                                         std::nullopt, attempts);
@@ -318,7 +319,8 @@ void Route53Client::find_zones_page(uint64_t op_id, std::string stored_name, std
   if (!zone_id.empty()) q.emplace_back("hostedzoneid", zone_id);
   start_call(
       op_id, "GET", "/hostedzonesbyname", std::move(q), "", "",
-      [this, op_id, stored_name, dns_name, zone_id, acc, cb](
+      [this, op_id, stored_name = std::move(stored_name), dns_name = std::move(dns_name),
+       zone_id = std::move(zone_id), acc = std::move(acc), cb = std::move(cb)](
           Result<HttpResponse> r, std::optional<ApiError> err, int attempts) {
         using V = std::vector<HostedZone>;
         if (!r.ok()) return deliver<V>(op_id, cb, r.status(), std::move(err), attempts);
@@ -352,7 +354,7 @@ uint64_t Route53Client::get_hosted_zone(const std::string& zone_id, Callback<Hos
   uint64_t op = new_op();
   std::string zone = bare_id(zone_id);
   start_call(op, "GET", "/hostedzone/" + zone, {}, "", zone,
-             [this, op, cb](Result<HttpResponse> r, std::optional<ApiError> err, int attempts) {
+             [this, op, cb = std::move(cb)](Result<HttpResponse> r, std::optional<ApiError> err, int attempts) {
                if (!r.ok()) return deliver<HostedZoneDetails>(op, cb, r.status(), std::move(err), attempts);
                deliver<HostedZoneDetails>(op, cb, parse_get_hosted_zone_response(r->body),
                                           std::nullopt, attempts);
@@ -370,7 +372,7 @@ void Route53Client::rrset_page_call(
   if (!start.name.empty() && !start.type.empty()) q.emplace_back("type", start.type);
   if (!start.name.empty() && !start.identifier.empty()) q.emplace_back("identifier", start.identifier);
   start_call(op_id, "GET", "/hostedzone/" + zone + "/rrset", std::move(q), "", zone,
-             [done](Result<HttpResponse> r, std::optional<ApiError> err, int attempts) {
+             [done = std::move(done)](Result<HttpResponse> r, std::optional<ApiError> err, int attempts) {
                if (!r.ok()) return done(r.status(), std::move(err), attempts);
                done(parse_list_rrsets_response(r->body), std::nullopt, attempts);
              },
@@ -382,7 +384,7 @@ uint64_t Route53Client::list_rrsets_page(const std::string& zone_id, const Rrset
   uint64_t op = new_op();
   rrset_page_call(
       op, bare_id(zone_id), start, max_items,
-      [this, op, cb](Result<RrsetPage> p, std::optional<ApiError> err, int attempts) {
+      [this, op, cb = std::move(cb)](Result<RrsetPage> p, std::optional<ApiError> err, int attempts) {
         deliver<RrsetPage>(op, cb, std::move(p), std::move(err), attempts);
       },
       priority);
@@ -397,13 +399,13 @@ uint64_t Route53Client::list_rrsets(const std::string& zone_id,
   return op;
 }
 
-void Route53Client::list_rrsets_next(uint64_t op_id, std::string zone, RrsetStart start,
+void Route53Client::list_rrsets_next(uint64_t op_id, const std::string& zone, const RrsetStart& start,
                                      std::shared_ptr<std::vector<RecordSet>> acc,
                                      Callback<std::vector<RecordSet>> cb) {
   rrset_page_call(
       op_id, zone, start, 0,
-      [this, op_id, zone, start, acc, cb](Result<RrsetPage> p, std::optional<ApiError> err,
-                                          int attempts) {
+      [this, op_id, zone, start, acc = std::move(acc), cb = std::move(cb)](
+          Result<RrsetPage> p, std::optional<ApiError> err, int attempts) {
         using V = std::vector<RecordSet>;
         if (!p.ok()) return deliver<V>(op_id, cb, p.status(), std::move(err), attempts);
         for (auto& rs : p->rrsets) acc->push_back(std::move(rs));
@@ -415,7 +417,7 @@ void Route53Client::list_rrsets_next(uint64_t op_id, std::string zone, RrsetStar
                             Status::internal("ListResourceRecordSets: NextRecordName did not advance"),
                             std::nullopt, attempts);
         }
-        list_rrsets_next(op_id, zone, std::move(next), acc, cb);
+        list_rrsets_next(op_id, zone, next, acc, cb);
       });
 }
 
@@ -428,7 +430,7 @@ uint64_t Route53Client::change_rrsets(const std::string& zone_id, const ChangeBa
   auto [h, fresh] = metrics_.batch_records.try_emplace(zone, batch_records_bounds());
   h->second.observe(static_cast<double>(records));
   start_call(op, "POST", "/hostedzone/" + zone + "/rrset/", {}, build_change_batch_request(batch),
-             zone, [this, op, cb](Result<HttpResponse> r, std::optional<ApiError> err, int attempts) {
+             zone, [this, op, cb = std::move(cb)](Result<HttpResponse> r, std::optional<ApiError> err, int attempts) {
                if (!r.ok()) return deliver<ChangeInfo>(op, cb, r.status(), std::move(err), attempts);
                deliver<ChangeInfo>(
                    op, cb, parse_change_info_response(r->body, "ChangeResourceRecordSetsResponse"),
@@ -440,7 +442,7 @@ uint64_t Route53Client::change_rrsets(const std::string& zone_id, const ChangeBa
 uint64_t Route53Client::get_change(const std::string& change_id, Callback<ChangeInfo> cb) {
   uint64_t op = new_op();
   start_call(op, "GET", "/change/" + bare_id(change_id), {}, "", "",
-             [this, op, cb](Result<HttpResponse> r, std::optional<ApiError> err, int attempts) {
+             [this, op, cb = std::move(cb)](Result<HttpResponse> r, std::optional<ApiError> err, int attempts) {
                if (!r.ok()) return deliver<ChangeInfo>(op, cb, r.status(), std::move(err), attempts);
                deliver<ChangeInfo>(op, cb, parse_change_info_response(r->body, "GetChangeResponse"),
                                    std::nullopt, attempts);

@@ -200,7 +200,7 @@ class Route53Client {
                   RateLimiter::Priority priority = RateLimiter::Priority::kNormal);
   void attempt(uint64_t op_id);
   void on_credentials(uint64_t op_id, Result<Credentials> creds);
-  void on_token(uint64_t op_id, Credentials creds);
+  void on_token(uint64_t op_id, const Credentials& creds);
   void on_response(uint64_t op_id, Result<HttpResponse> r);
   void retry_or_fail(uint64_t op_id, Status status, std::optional<ApiError> err);
   Call* call_of(uint64_t op_id);
@@ -217,7 +217,7 @@ class Route53Client {
   void find_zones_page(uint64_t op_id, std::string stored_name, std::string dns_name,
                        std::string zone_id, std::shared_ptr<std::vector<HostedZone>> acc,
                        Callback<std::vector<HostedZone>> cb);
-  void list_rrsets_next(uint64_t op_id, std::string zone, RrsetStart start,
+  void list_rrsets_next(uint64_t op_id, const std::string& zone, const RrsetStart& start,
                         std::shared_ptr<std::vector<RecordSet>> acc,
                         Callback<std::vector<RecordSet>> cb);
   void rrset_page_call(uint64_t op_id, const std::string& zone, const RrsetStart& start,

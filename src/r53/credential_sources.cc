@@ -218,7 +218,7 @@ Result<StaticLookup> lookup_static_credentials(const Env& env, const IniKeys& in
   // 2. Environment, unless the INI names a profile: as in botocore, a profile given explicitly
   // (not through AWS_PROFILE) negates the environment's keys (route53-api.md §1.6).
   if (ini.profile_set) {
-    out.tried.push_back("environment (skipped: [aws] profile is set)");
+    out.tried.emplace_back("environment (skipped: [aws] profile is set)");
   } else {
     std::string akid = env_get(env, "AWS_ACCESS_KEY_ID");
     std::string secret = env_get(env, "AWS_SECRET_ACCESS_KEY");
@@ -234,7 +234,7 @@ Result<StaticLookup> lookup_static_credentials(const Env& env, const IniKeys& in
     if (!secret.empty()) {
       return Status::invalid_argument("environment: AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not");
     }
-    out.tried.push_back("environment (AWS_ACCESS_KEY_ID not set)");
+    out.tried.emplace_back("environment (AWS_ACCESS_KEY_ID not set)");
   }
 
   // 3 and 4. Shared credentials and config files.

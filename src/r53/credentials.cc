@@ -185,10 +185,10 @@ void CredentialProvider::resolve() {
       finish(std::move(r));
     });
   }
-  tried_.push_back("container (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/_FULL_URI not set)");
+  tried_.emplace_back("container (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/_FULL_URI not set)");
 
   if (env_true(env_, "AWS_EC2_METADATA_DISABLED")) {
-    tried_.push_back("instance metadata (AWS_EC2_METADATA_DISABLED=true)");
+    tried_.emplace_back("instance metadata (AWS_EC2_METADATA_DISABLED=true)");
     std::string msg = "no AWS credentials found; tried: ";
     for (size_t i = 0; i < tried_.size(); ++i) msg += (i ? ", " : "") + tried_[i];
     return finish(Status::failed_precondition(msg));
@@ -265,7 +265,7 @@ void CredentialProvider::fetch_container(int attempt, StepCallback done) {
   });
 }
 
-void CredentialProvider::fetch_imds(StepCallback done) {
+void CredentialProvider::fetch_imds(const StepCallback& done) {
   std::string base = imds_base(env_, opts_);
   int64_t timeout = opts_.imds_timeout_ms;
   std::string t = env_get(env_, "AWS_METADATA_SERVICE_TIMEOUT");
@@ -283,7 +283,7 @@ void CredentialProvider::fetch_imds(StepCallback done) {
   };
 
   // Step 3: the role's credentials.
-  auto get_creds = [this, make, source, done](std::string token, std::string role) {
+  auto get_creds = [this, make, source, done](const std::string& token, const std::string& role) {
     http(make("GET", std::string(kRolePath) + role, token), [source, role, done](Result<HttpResponse> r) {
       if (!r.ok() || r->status != 200) {
         return done(Status::unavailable(source + " (credentials of role " + role + ": " +
@@ -296,7 +296,7 @@ void CredentialProvider::fetch_imds(StepCallback done) {
     });
   };
   // Step 2: the role name.
-  auto get_role = [this, make, source, done, get_creds](std::string token) {
+  auto get_role = [this, make, source, done, get_creds](const std::string& token) {
     http(make("GET", std::string(kRolePath), token), [source, done, get_creds, token](Result<HttpResponse> r) {
       if (r.ok() && r->status == 404) {
         return done(Status::unavailable(source + " (no IAM role attached to the instance)"));

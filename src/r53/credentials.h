@@ -140,7 +140,7 @@ class CredentialProvider {
   void deliver(Result<Credentials> r);
 
   void fetch_container(int attempt, StepCallback done);
-  void fetch_imds(StepCallback done);
+  void fetch_imds(const StepCallback& done);
   void http(HttpRequest req, HttpClient::Callback cb);
 
   loop::EventBase& loop_;

@@ -20,7 +20,7 @@ using zone::Name;
 using zone::RRset;
 using zone::WorkingCopy;
 
-Outcome fail(ldns_pkt_rcode rcode, std::string reason) {
+Outcome fail(ldns_pkt_rcode rcode, const std::string& reason) {
   Outcome o;
   o.rcode = rcode;
   Code code = Code::kInternal;

@@ -1,7 +1,7 @@
 // SystemClock and the random sources behind UniformRng.
 #include "util/clock.h"
 
-#include <time.h>
+#include <ctime>
 
 #include <memory>
 

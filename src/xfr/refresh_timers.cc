@@ -46,7 +46,7 @@ int64_t jittered_ms(uint32_t interval_s, const UniformRng& rng) {
   double r = rng ? rng() : 0.0;
   if (r < 0.0) r = 0.0;
   if (r >= 1.0) r = 0.999999;
-  int64_t jitter = static_cast<int64_t>(std::floor(r * static_cast<double>(ms / 4)));
+  int64_t jitter = static_cast<int64_t>(std::floor(r * static_cast<double>(ms) / 4));
   return std::max<int64_t>(1, ms - jitter);
 }
 

@@ -145,7 +145,7 @@ class RefreshOp {
   void up_to_date(dns::RrPtr soa);
   void start_transfer(uint16_t qtype);
   net::StreamStep on_message(std::span<const uint8_t> m);
-  void on_stream_end(net::StreamEnd e);
+  void on_stream_end(const net::StreamEnd& e);
   void succeed(Transfer t);
   void fail_primary(const char* step, Status s);
   void on_later();
@@ -326,7 +326,7 @@ void RefreshOp::start_transfer(uint16_t qtype) {
   transfer_start_ms_ = loop_.now_ms();
   call_ = dns_.stream(
       p.address, std::move(*wire), opt, [this](std::span<const uint8_t> m) { return on_message(m); },
-      [this](net::StreamEnd e) { on_stream_end(std::move(e)); });
+      [this](const net::StreamEnd& e) { on_stream_end(e); });
 }
 
 net::StreamStep RefreshOp::on_message(std::span<const uint8_t> m) {
@@ -335,7 +335,7 @@ net::StreamStep RefreshOp::on_message(std::span<const uint8_t> m) {
   return reader_->complete() ? net::StreamStep::done() : net::StreamStep::more();
 }
 
-void RefreshOp::on_stream_end(net::StreamEnd e) {
+void RefreshOp::on_stream_end(const net::StreamEnd& e) {
   Status why;
   if (e.status.ok()) {
     auto t = reader_->take();

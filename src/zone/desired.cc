@@ -96,6 +96,7 @@ DesiredName desired_at(const PrimaryZone& p, const Name& owner, const ReadOnlyAt
 
   // Last, a CNAME beside other kept data (see the header for why the CNAME goes).
   std::vector<uint16_t> types;
+  types.reserve(kept.size());
   for (const auto& k : kept) types.push_back(k.built.set->type());
   if (Check v = check_cname_alone(types)) {
     auto it = std::find_if(kept.begin(), kept.end(),

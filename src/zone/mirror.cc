@@ -263,6 +263,7 @@ std::vector<RRset::Ptr> WorkingCopy::at_name(const Name& owner) const {
       merged.erase(it->first.type);
   }
   std::vector<RRset::Ptr> out;
+  out.reserve(merged.size());
   for (auto& [t, s] : merged) out.push_back(s);
   return out;
 }

@@ -299,6 +299,7 @@ Status append_rdata(std::string& out, const ldns_rr* rr, TextStyle style) {
 const std::vector<std::string>& r53_types() {
   static const std::vector<std::string> kNames = [] {
     std::vector<std::string> v;
+    v.reserve(kTypes.size());
     for (const auto& e : kTypes) v.emplace_back(e.name);
     return v;
   }();

@@ -2,6 +2,9 @@
 #include "config/bind_keys.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <string>
 
 namespace r53d::config {
 namespace {
@@ -82,6 +85,28 @@ TEST(BindKeys, ErrorsSayFileLineReason) {
     auto k = parse_bind_keys(b.text, "k.conf");
     ASSERT_FALSE(k.ok()) << b.text;
     EXPECT_EQ(k.status().message(), b.error) << b.text;
+  }
+}
+
+// Found by tests/fuzz/bind_keys: a NUL byte outside a quoted string (a corrupt key file) made the
+// lexer return an empty word without moving, and the parser looped forever. Run in a child with an
+// alarm so that the bug fails the test instead of hanging it.
+TEST(BindKeysDeathTest, NulByteInFileIsAnErrorNotAHang) {
+  struct Case {
+    std::string text;
+    bool ok;  // an unknown statement holding a NUL is skipped like any other
+  };
+  for (const Case& c : {Case{std::string("key k {\0 algorithm hmac-sha256; };", 34), false},
+                        Case{std::string("options {\0};", 12), true}, Case{std::string("\0", 1), false}}) {
+    EXPECT_EXIT(
+        {
+          alarm(5);
+          auto k = parse_bind_keys(c.text, "nul.key");
+          bool as_expected = c.ok ? k.ok() && k->empty() : !k.ok() && k.status().message().rfind("nul.key:1: ", 0) == 0;
+          _exit(as_expected ? 0 : 1);
+        },
+        ::testing::ExitedWithCode(0), "")
+        << "text of " << c.text.size() << " bytes";
   }
 }
 

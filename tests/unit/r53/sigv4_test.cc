@@ -363,8 +363,9 @@ TEST(SigV4, ParseAuthorizationToleratesOrderAndSpacing) {
 TEST(SigV4, ParseAuthorizationRejectsMalformed) {
   const char* bad[] = {
       "",
-      "AWS4-HMAC-SHA1 Credential=K/20150830/us-east-1/route53/aws4_request, SignedHeaders=host, "
-      "Signature=ff",
+      // One literal in two pieces (parentheses: clang's -Wstring-concatenation).
+      ("AWS4-HMAC-SHA1 Credential=K/20150830/us-east-1/route53/aws4_request, SignedHeaders=host, "
+       "Signature=ff"),
       "AWS4-HMAC-SHA256X Credential=K/d/r/s/aws4_request, SignedHeaders=host, Signature=ff",
       "AWS4-HMAC-SHA256 SignedHeaders=host, Signature=ff",
       "AWS4-HMAC-SHA256 Credential=K/d/r/s/aws4_request, Signature=ff",
