@@ -119,11 +119,11 @@ ConfigDiff diff_configs(const config::Config& o, const config::Config& n) {
   bool had = s.http_listen.has_value(), has = t.http_listen.has_value();
   d.http_listen_changed = had != has || (had && !same(*s.http_listen, *t.http_listen));
   d.http_allow_changed = !same_list(s.http_allow, t.http_allow);
-  if (!same_list(s.listen, t.listen)) d.needs_restart.push_back("listen");
-  if (s.tcp_timeout_ms != t.tcp_timeout_ms) d.needs_restart.push_back("tcp-timeout");
-  if (s.max_tcp_clients != t.max_tcp_clients) d.needs_restart.push_back("max-tcp-clients");
-  if (s.user != t.user) d.needs_restart.push_back("user");
-  if (s.control_socket != t.control_socket) d.needs_restart.push_back("control-socket");
+  if (!same_list(s.listen, t.listen)) d.needs_restart.emplace_back("listen");
+  if (s.tcp_timeout_ms != t.tcp_timeout_ms) d.needs_restart.emplace_back("tcp-timeout");
+  if (s.max_tcp_clients != t.max_tcp_clients) d.needs_restart.emplace_back("max-tcp-clients");
+  if (s.user != t.user) d.needs_restart.emplace_back("user");
+  if (s.control_socket != t.control_socket) d.needs_restart.emplace_back("control-socket");
   return d;
 }
 

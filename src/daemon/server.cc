@@ -219,7 +219,7 @@ Zone* Server::find(const std::string& name) {
 // zone is dropped and the error logged.
 void Server::start_zone(ManagedZone* z, bool at_start) {
   std::string name = z->name();
-  z->start([this, at_start, name](Status s) {
+  z->start([this, at_start, name](const Status& s) {
     if (at_start) {
       if (!s.ok()) return fail(s.message());
       return zone_ready();

@@ -54,7 +54,7 @@ Result<zone::RrPtr> dhcid_as_txt(const ldns_rr* dhcid) {
   str += b64;
   zone::RdfPtr rdf(ldns_rdf_new_frm_data(LDNS_RDF_TYPE_STR, str.size(), str.data()));
   if (!rdf || !ldns_rr_push_rdf(txt.get(), rdf.get())) return Status::internal("out of memory");
-  rdf.release();  // the RR owns it now
+  (void)rdf.release();  // the RR owns it now
   return txt;
 }
 
