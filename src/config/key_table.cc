@@ -931,6 +931,12 @@ Result<Config> Builder::finish() {
   std::string dir;
   size_t slash = file_.rfind('/');
   if (slash != std::string::npos) dir = file_.substr(0, slash + 1);
+  struct Listed {
+    dev_t dev;
+    ino_t ino;
+    int line;
+  };
+  std::vector<Listed> listed;  // each key file once, by identity (one file may have two names)
   for (size_t i = 0; i < config_.server.key_files.size(); ++i) {
     std::string p = config_.server.key_files[i];
     if (!p.empty() && p[0] != '/') p = dir + p;
@@ -940,6 +946,14 @@ Result<Config> Builder::finish() {
       error(line, "key-file: cannot open " + p + ": " + std::strerror(errno));
       continue;
     }
+    // Loaded twice, each of its keys would be "defined twice (first at" itself): name this line.
+    auto same = std::find_if(listed.begin(), listed.end(),
+                             [&](const Listed& l) { return l.dev == st.st_dev && l.ino == st.st_ino; });
+    if (same != listed.end()) {
+      error(line, "key-file: " + p + " is already listed (line " + std::to_string(same->line) + ")");
+      continue;
+    }
+    listed.push_back({st.st_dev, st.st_ino, line});
     auto keys = load_bind_keys(p);
     if (!keys.ok()) {
       errors_.emplace_back(line, keys.status().message());

@@ -10,16 +10,9 @@
 #include <string_view>
 
 #include "config/bind_keys.h"
+#include "tests/fuzz/require.h"
 
-namespace {
-
-void require(bool ok, const char* what) {
-  if (ok) return;
-  std::fprintf(stderr, "fuzz invariant violated: %s\n", what);
-  std::abort();
-}
-
-}  // namespace
+using r53d::fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -28,6 +28,7 @@
 #include "dns/wire.h"
 #include "r53/model.h"
 #include "r53/rrset_xml.h"
+#include "tests/fuzz/require.h"
 #include "update/grant.h"
 #include "update/update.h"
 #include "util/clock.h"
@@ -36,14 +37,9 @@
 
 namespace {
 
-using namespace r53d;
+using r53d::fuzz::require;
 
-// Aborts with a message: libFuzzer reports it as a crash and keeps the input.
-void require(bool ok, const char* what) {
-  if (ok) return;
-  std::fprintf(stderr, "fuzz invariant violated: %s\n", what);
-  std::abort();
-}
+using namespace r53d;
 
 r53::RecordSet rs(std::string name, std::string type, int64_t ttl, std::vector<std::string> values) {
   r53::RecordSet r;

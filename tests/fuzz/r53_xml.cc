@@ -20,16 +20,13 @@
 #include "r53/api_xml.h"
 #include "r53/model.h"
 #include "r53/rrset_xml.h"
+#include "tests/fuzz/require.h"
 
 namespace {
 
-using namespace r53d;
+using r53d::fuzz::require;
 
-void require(bool ok, const char* what) {
-  if (ok) return;
-  std::fprintf(stderr, "fuzz invariant violated: %s\n", what);
-  std::abort();
-}
+using namespace r53d;
 
 void round_trip_rrset(const r53::RecordSet& in) {
   pugi::xml_document doc;

@@ -38,8 +38,10 @@ run_one() {  # target -> prints its TAP line
   mkdir -p "$work/corpus/$t"
   # The first folder receives new inputs; the tree's seeds are read only. What fails is kept as
   # WORKDIR/TARGET-crash-<sha1> (or -leak-, -timeout-, -oom-).
+  # Absolute paths: libFuzzer reads the seeds one by one as it runs them, and a harness may chdir
+  # (config_ini works in a temporary folder); relative seeds then read as empty.
   "$bin/$t" -max_total_time="$secs" -timeout=25 -rss_limit_mb=2560 -print_final_stats=1 \
-    -artifact_prefix="$work/$t-" "$work/corpus/$t" "tests/fuzz/corpus/$t" >"$log" 2>&1 </dev/null
+    -artifact_prefix="$work/$t-" "$work/corpus/$t" "$(pwd)/tests/fuzz/corpus/$t" >"$log" 2>&1 </dev/null
   rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   crashes=$(find "$work" -maxdepth 1 -name "$t-*" -type f | wc -l)

@@ -24,6 +24,7 @@
 #include "dns/ldns_ptr.h"
 #include "dns/tsig.h"
 #include "dns/wire.h"
+#include "tests/fuzz/require.h"
 #include "util/clock.h"
 #include "xfr/xfr_reader.h"
 #include "zone/name.h"
@@ -31,13 +32,9 @@
 
 namespace {
 
-using namespace r53d;
+using r53d::fuzz::require;
 
-void require(bool ok, const char* what) {
-  if (ok) return;
-  std::fprintf(stderr, "fuzz invariant violated: %s\n", what);
-  std::abort();
-}
+using namespace r53d;
 
 struct World {
   FakeClock clock;

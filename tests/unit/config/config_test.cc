@@ -482,6 +482,24 @@ TEST(Config, KeyFilesAreLoadedRelativeToTheConfig) {
   EXPECT_EQ(b.status().message(), dir + "/bad.conf:3: key \"k\": secret is not valid base64 (invalid character)");
 }
 
+// Found by tests/fuzz/config_ini: a key file named on two key-file lines was read twice, and each
+// of its keys was refused as "keys.conf:2: key ... defined twice (first at keys.conf:2)".
+TEST(Config, KeyFileListedTwiceNamesTheSecondLine) {
+  std::string dir = temp_dir();
+  write_file(dir + "/keys.conf",
+             "key \"ddns-key.example.com\" {\n\talgorithm hmac-sha256;\n\tsecret \"" + std::string(kSecret) +
+                 "\";\n};\n");
+  write_file(dir + "/twice.ini", "[server]\nkey-file = keys.conf\nlisten = 127.0.0.1:5353\nkey-file = keys.conf\n");
+  auto c = load(dir + "/twice.ini");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(), dir + "/twice.ini:4: key-file: " + dir + "/keys.conf is already listed (line 2)");
+  // The same file under another name is the same file.
+  write_file(dir + "/alias.ini", "[server]\nkey-file = keys.conf\nkey-file = ./keys.conf\n");
+  auto a = load(dir + "/alias.ini");
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.status().message(), dir + "/alias.ini:3: key-file: " + dir + "/./keys.conf is already listed (line 2)");
+}
+
 TEST(Config, WarnsWhenSecretsAreReadableByOthers) {
   std::string dir = temp_dir();
   write_file(dir + "/open.ini",
