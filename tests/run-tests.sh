@@ -36,17 +36,21 @@ passed=0
 failed=0
 failures=()
 
-# The update scenarios run again under the sanitizers: 14 of the 17, ~200 s under ASan (-O0) on
-# 2 cores (the UPDATE path with prerequisites and every operation, TSIG errors, malformed
-# messages, retries after a lost reply, the restart after SIGKILL, two daemons on one zone, the
-# SOA/INSYNC path alone and under load, other writers; and the start-up ones: listening on IPv6
-# and on the wildcard address, dropping privileges, --check). Left out, for CI's time: concurrent
-# (92 s under ASan; the same code as operations and soa_under_load) and faults (164 s; lost_reply
-# and kill9 cover its retry paths); and throttle_adapt, which measures request rates that ASan's
-# slowdown changes (it passed once under ASan, in 15 s).
+# The update scenarios run again under the sanitizers: 14 of the 19, ~160 s under ASan (-O0) on 2
+# cores (the UPDATE path with prerequisites and every operation, TSIG errors, malformed messages,
+# retries after a lost reply, the restart after SIGKILL, two daemons on one zone, the SOA/INSYNC
+# path, other writers; and the start-up ones: listening on IPv6 and on the wildcard address,
+# dropping privileges, --check, a hosted zone whose SOA cannot be parsed). Left out, for CI's
+# time: concurrent (92 s under ASan; the same code as operations), soa_under_load (28 s; the
+# poller path of soa_insync under a steady load) and faults (164 s; lost_reply and kill9 cover its
+# retry paths); kea_ddns (the DHCID emulation has its unit tests under ASan); and throttle_adapt,
+# which measures request rates that ASan's slowdown changes (it passed once under ASan, in 15 s).
+# The left-out ones, the xfr scenarios and ops/metrics, reload_*, sigterm_under_load passed under
+# ASan without a report on 2026-12-06 (R53D_BUILD=build/san ./tests/run-tests.sh PATTERN,
+# ASAN_OPTIONS=log_path=...).
 SANITIZER_TESTS="update/nsupdate_basic update/operations update/tsig_errors update/malformed update/lost_reply
-  update/kill9 update/two_daemons update/soa_insync update/soa_under_load update/foreign_writer
-  update/ipv6_listen update/wildcard_listen update/privilege_drop update/check_config"
+  update/kill9 update/two_daemons update/soa_insync update/foreign_writer
+  update/ipv6_listen update/wildcard_listen update/privilege_drop update/check_config update/unparsable_soa"
 
 san_dir=""; wait_for=""; fuzz_s=""; tidy=0; normal=1; patterns=()
 while [ $# -gt 0 ]; do
