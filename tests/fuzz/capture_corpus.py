@@ -27,6 +27,9 @@ import dns.message
 import dns.rdatatype
 import dns.rrset
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../system/update"))
+from dnsmsg import free_port  # noqa: E402
+
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "../.."))
 OUT = os.path.join(TOP, "tests/fuzz/corpus")
 SECRET = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTEyMzQ="
@@ -39,22 +42,6 @@ def write(target, name, data):
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, name), "wb") as f:
         f.write(data)
-
-
-def free_port():
-    while True:
-        t = socket.socket()
-        t.bind(("127.0.0.1", 0))
-        p = t.getsockname()[1]
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        try:
-            u.bind(("127.0.0.1", p))
-            return p
-        except OSError:
-            pass
-        finally:
-            u.close()
-            t.close()
 
 
 def capture_udp(cmd, stdin=None):

@@ -13,6 +13,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "update"))
 import dnsmsg as d  # noqa: E402,F401
+from dnsmsg import free_port  # noqa: E402,F401  (the tests import it from here)
 
 TOP = os.environ.get("R53D_TOP", os.path.abspath(os.path.join(HERE, "..", "..", "..")))
 ROUTE53D = os.environ.get("ROUTE53D", os.path.join(TOP, "route53d"))
@@ -46,22 +47,6 @@ def finish():
             p.kill()
             p.wait()
     sys.exit(1 if failed else 0)
-
-
-def free_port():
-    while True:
-        t = socket.socket()
-        t.bind(("127.0.0.1", 0))
-        p = t.getsockname()[1]
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        try:
-            u.bind(("127.0.0.1", p))
-            return p
-        except OSError:
-            pass
-        finally:
-            u.close()
-            t.close()
 
 
 def start_sim(name="sim", zones=(("example.com", "ZEXAMPLE"),), args=()):

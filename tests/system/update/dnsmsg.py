@@ -8,6 +8,23 @@ import socket
 import struct
 import time
 
+# A loopback port free for both TCP and UDP (a DNS server listens on both).
+def free_port():
+    while True:
+        t = socket.socket()
+        t.bind(("127.0.0.1", 0))
+        p = t.getsockname()[1]
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            u.bind(("127.0.0.1", p))
+            return p
+        except OSError:
+            pass
+        finally:
+            u.close()
+            t.close()
+
+
 CLASS_IN, CLASS_NONE, CLASS_ANY = 1, 254, 255
 TYPES = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "MX": 15, "TXT": 16, "AAAA": 28, "ANY": 255, "TSIG": 250}
 HASHES = {"hmac-md5.sig-alg.reg.int": hashlib.md5, "hmac-sha1": hashlib.sha1, "hmac-sha224": hashlib.sha224,
