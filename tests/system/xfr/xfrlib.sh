@@ -64,11 +64,15 @@ CONF
 }
 
 # reload_named SERIAL: the zone file was rewritten; named reloads it (SIGHUP) and serves SERIAL
-reload_named() {
-  bump_mtime "$NAMED_DIR/example.com.db"
-  kill -HUP "$NAMED_PID"
-  for _ in $(seq 100); do [ "$(primary_serial)" = "$1" ] && return 0; sleep 0.1; done
-  nok "named reloads the zone file (serial $1)" "$(tail -5 "$NAMED_DIR/named.log")"
+reload_named() { reload_zone_file named "$NAMED_PID" "$NAMED_DIR" "$1"; }
+
+# reload_zone_file PROGRAM PID DIR SERIAL: DIR/example.com.db was rewritten; PROGRAM (named or nsd,
+# logging to DIR/PROGRAM.log) re-reads it on SIGHUP and serves SERIAL within 10 s
+reload_zone_file() {
+  bump_mtime "$3/example.com.db"
+  kill -HUP "$2"
+  for _ in $(seq 100); do [ "$(primary_serial)" = "$4" ] && return 0; sleep 0.1; done
+  nok "$1 re-reads the zone file (serial $4)" "$(tail -5 "$3/$1.log")"
   return 1
 }
 
@@ -134,13 +138,7 @@ CONF
 
 # reload_nsd SERIAL: the zone file was rewritten ($NSD_DIR/example.com.db); nsd re-reads it
 # (SIGHUP) and serves SERIAL
-reload_nsd() {
-  bump_mtime "$NSD_DIR/example.com.db"
-  kill -HUP "$NSD_PID"
-  for _ in $(seq 100); do [ "$(primary_serial)" = "$1" ] && return 0; sleep 0.1; done
-  nok "nsd re-reads the zone file (serial $1)" "$(tail -5 "$NSD_DIR/nsd.log")"
-  return 1
-}
+reload_nsd() { reload_zone_file nsd "$NSD_PID" "$NSD_DIR" "$1"; }
 
 # start_faulty NAME faultyprimary.py options... -> FPORT, FP_PID: tests/system/xfr/faultyprimary.py
 # for example.com, keyed with xfr-key (--port P to take a given port again).
