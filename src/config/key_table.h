@@ -38,6 +38,10 @@ struct KeyDef {
 
 const std::vector<KeyDef>& key_table();
 
+// "ADDR" or "ADDR/LEN", IPv4 or IPv6 (allow-notify, http-allow, allow-update's network, and the
+// primaries' addresses as allow-notify's default). Errors: kInvalidArgument.
+Result<Cidr> parse_cidr(const std::string& text);
+
 // Collects a Config from INI events; every problem becomes one "file:line: reason" line.
 class Builder {
  public:
@@ -62,6 +66,7 @@ class Builder {
     std::map<std::string, int> seen;    // key -> first line
   };
   void close_section();
+  void apply_default(Section section, const char* name);
 
   std::string file_;
   Config config_;
